@@ -1,0 +1,145 @@
+// The runtime's contract with the engine: build an OCI spec, run it under conmon + runc, and report exits.
+// Implemented in src/runtime/. Knows nothing of HTTP, images or networks beyond the inputs below.
+import type { Duplex } from 'node:stream';
+
+/** What the engine knows about a container when it asks for its OCI spec. */
+export interface SpecInput {
+  containerId: string;
+  /** Mounted overlay root (merged dir). */
+  rootfs: string;
+  readonlyRootfs: boolean;
+  /** Final argv (Entrypoint + Cmd already combined by the engine, see runtime/args.ts helpers). */
+  args: string[];
+  env: string[];             // image env overridden by create env; PATH default added by the builder if missing
+  workingDir: string;        // '' → '/'
+  user: string;              // '' | name | uid | name:group | uid:gid ; resolved against rootfs /etc/passwd & /etc/group
+  groupAdd?: string[];
+  hostname: string;
+  domainname?: string;
+  tty: boolean;
+  openStdin: boolean;
+  /** Path of the network namespace to join; undefined = new private netns (none mode); 'host' = host netns. */
+  netns: string | 'host' | undefined;
+  privileged: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** Extra bind mounts (resolv.conf, hosts, hostname, volumes later). */
+  mounts: Array<{ destination: string; source: string; type: string; options: string[] }>;
+  init: boolean;             // --init: tini/catatonit becomes PID 1
+  initPath?: string;         // host path of the init binary (bind-mounted at /sbin/docker-init)
+  shmSize?: number;          // bytes; default 64 MiB
+  cgroupsPath: string;       // e.g. "berth-<daemon>/<id>" or "/berth/<id>"
+  resources?: ResourceLimits;
+  ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  sysctls?: Record<string, string>;
+  oomScoreAdj?: number;
+  securityOpt?: string[];
+  maskedPaths?: string[] | null;
+  readonlyPaths?: string[] | null;
+}
+
+export interface ResourceLimits {
+  memory?: number;
+  memorySwap?: number;
+  memoryReservation?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  nanoCpus?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
+}
+
+export interface ExecSpecInput {
+  args: string[];
+  env: string[];
+  workingDir: string;
+  user: string;
+  tty: boolean;
+  privileged: boolean;
+}
+
+/** A live attach to a container's or exec's stdio via conmon. */
+export interface AttachSession {
+  /** Output chunks as they come from conmon (stream 1 = stdout, 2 = stderr; with a TTY always 1). */
+  onOutput(cb: (stream: 1 | 2, data: Buffer) => void): void;
+  /** Called once when the output side ends (process exited / conmon closed the socket). */
+  onClose(cb: () => void): void;
+  writeStdin(data: Buffer): void;
+  /** Closes the process's stdin (client half-closed). */
+  closeStdin(): void;
+  /** Detaches without affecting the process. */
+  close(): void;
+}
+
+export interface ExitInfo { exitCode: number; finishedAt: string; oomKilled: boolean }
+
+export interface CreateOptions {
+  id: string;
+  spec: object;              // the OCI spec from buildSpec()
+  bundleDir: string;         // where config.json goes
+  logPath: string;           // conmon k8s-file log
+  tty: boolean;
+  openStdin: boolean;
+  stdinOnce: boolean;
+  /** Max size of the container log in bytes before rotation (0 = unlimited). */
+  logSizeMax?: number;
+}
+
+export interface ExecOptions {
+  containerId: string;
+  execId: string;
+  process: ExecSpecInput;
+  /** Whether the caller wants stdin/out attached; false for detached exec. */
+  attach: boolean;
+  openStdin: boolean;
+}
+
+export interface ExecHandle {
+  /** Host PID of the exec'd process (0 when unknown). */
+  pid: number;
+  /** Available when opts.attach was true. */
+  attach?: AttachSession;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number>;
+  resize(height: number, width: number): Promise<void>;
+}
+
+export interface ContainerStats {
+  read: string;
+  cpuTotal: number; cpuKernel: number; cpuUser: number; percpu: number[]; systemCpu: number; onlineCpus: number;
+  throttling: { periods: number; throttled_periods: number; throttled_time: number };
+  memUsage: number; memMaxUsage: number; memLimit: number; memStats: Record<string, number>;
+  pids: number; pidsLimit?: number;
+  blkio: Array<{ major: number; minor: number; op: string; value: number }>;
+}
+
+/** conmon + runc driver. One per daemon, configured with its own runc --root and directories. */
+export interface Runtime {
+  /** Starts conmon which runs `runc create`; resolves when the container process exists (paused before exec). Returns its host PID. */
+  create(opts: CreateOptions): Promise<{ pid: number }>;
+  /** `runc start`: the user process begins. */
+  start(id: string): Promise<void>;
+  kill(id: string, signal: number): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Removes runc state, conmon files and the bundle; safe to call repeatedly and on half-created containers. */
+  delete(id: string): Promise<void>;
+  /** runc's view: 'created'|'running'|'paused'|'stopped'|undefined when unknown to runc. */
+  state(id: string): Promise<{ status: string; pid: number } | undefined>;
+  attach(id: string): Promise<AttachSession>;
+  resize(id: string, height: number, width: number): Promise<void>;
+  exec(opts: ExecOptions): Promise<ExecHandle>;
+  /** Called for every container exit conmon reports (also exits that happened while the daemon was down). */
+  onExit(cb: (id: string, info: ExitInfo) => void): void;
+  /** Reads conmon's exit file if the container already exited (startup reconciliation). */
+  exitInfo(id: string): Promise<ExitInfo | undefined>;
+  /** PIDs inside the container (host view) for `top`. */
+  pids(id: string): Promise<number[]>;
+  stats(id: string): Promise<ContainerStats>;
+  /** Lists container IDs runc knows under our --root. */
+  list(): Promise<string[]>;
+  /** Applies new limits to a running container (`docker update`). */
+  update(id: string, resources: ResourceLimits): Promise<void>;
+}
