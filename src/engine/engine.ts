@@ -1,0 +1,72 @@
+// Wires the engine's services together. The API layer gets one Engine and calls its services.
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { DaemonConfig } from './config.js';
+import type { Logger } from '../lib/logger.js';
+import { EventBus } from './events.js';
+import type { ImageService } from './images/types.js';
+import type { Runtime } from '../runtime/types.js';
+import type { NetworkService } from '../network/types.js';
+import { ContainerService } from './containers/service.js';
+import { ExecService } from './exec.js';
+import { createImageService } from './images/index.js';
+import { createRuntime } from '../runtime/index.js';
+import { createNetworkService } from '../network/index.js';
+import { which } from '../lib/which.js';
+import { newId } from '../lib/ids.js';
+import { readJson, writeJsonAtomic } from '../lib/atomic-file.js';
+
+export interface Engine {
+  id: string;
+  config: DaemonConfig;
+  logger: Logger;
+  events: EventBus;
+  images: ImageService;
+  runtime: Runtime;
+  network: NetworkService;
+  containers: ContainerService;
+  execs: ExecService;
+  startedAt: Date;
+  shutdown(): Promise<void>;
+}
+
+export async function createEngine(config: DaemonConfig, logger: Logger): Promise<Engine> {
+  await fs.mkdir(config.dataRoot, { recursive: true, mode: 0o710 });
+  await fs.mkdir(config.execRoot, { recursive: true, mode: 0o700 });
+  const id = await engineId(config.dataRoot);
+  const events = new EventBus();
+  const images = await createImageService({ dataRoot: config.dataRoot, logger });
+  const runtimeCfg = config.runtimes[config.defaultRuntime] ?? { path: config.defaultRuntime };
+  const conmon = config.conmonPath || which('conmon');
+  if (!conmon) throw new Error('conmon not found: install the conmon package or set "conmon-path"');
+  const runtimePath = which(runtimeCfg.path);
+  if (!runtimePath) throw new Error(`OCI runtime ${runtimeCfg.path} not found: install the runc package`);
+  const runtime = createRuntime({
+    runtimePath, conmonPath: conmon, runcRoot: join(config.execRoot, 'runc'), stateDir: join(config.execRoot, 'conmon'), logger,
+  });
+  const network = createNetworkService({ config, logger });
+  const initPath = config.initPath || which('docker-init') || which('tini-static') || which('tini') || which('catatonit');
+  const containers = new ContainerService({ config, logger, images, runtime, network, events, initPath });
+  const execs = new ExecService(containers, runtime, logger);
+  const engine: Engine = {
+    id, config, logger, events, images, runtime, network, containers, execs, startedAt: new Date(),
+    shutdown: async () => {
+      await containers.shutdown();
+      if (!config.liveRestore) await network.shutdown().catch((e) => logger.warn('network shutdown failed', { err: String(e) }));
+    },
+  };
+  await containers.store.load();
+  const live = new Set(containers.list().filter((c) => c.sandbox).map((c) => c.id));
+  await network.init(live);
+  await containers.restore();
+  return engine;
+}
+
+async function engineId(dataRoot: string): Promise<string> {
+  const p = join(dataRoot, 'engine-id.json');
+  const existing = await readJson<{ id: string }>(p);
+  if (existing?.id) return existing.id;
+  const id = newId().slice(0, 32).toUpperCase().replace(/(.{4})(?!$)/g, '$1:');
+  await writeJsonAtomic(p, { id });
+  return id;
+}
