@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs what a fresh Debian 12 machine lacks for berth (as root), then builds the project.
+set -eu
+cd "$(dirname "$0")/.."
+need=""
+for pair in runc:runc conmon:conmon busybox-static:/bin/busybox iproute2:ip nftables:nft tini:tini catatonit:catatonit \
+            attr:setfattr util-linux:script procps:ps kmod:modprobe; do
+  pkg=${pair%%:*}; bin=${pair#*:}
+  if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "$bin" ]; then need="$need $pkg"; fi
+done
+if ! command -v node >/dev/null 2>&1; then need="$need nodejs npm"; fi
+if [ -n "$need" ]; then
+  echo "installing:$need"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq $need >/dev/null
+fi
+if [ ! -d node_modules/typescript ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
