@@ -79,7 +79,7 @@ async function tailOffset(path: string, n: number): Promise<number> {
         firstNl = false;
         // The line after this newline starts at pos+i+1; count it when it is a full line.
         seen++;
-        if (seen > n) return pos + i + 1;
+        if (seen === n) return pos + i + 1;
       }
     }
     return 0;
