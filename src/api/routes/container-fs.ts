@@ -6,6 +6,7 @@ import { invalid, errorMessage } from '../../lib/errors.js';
 import { statPath, archivePath, extractArchive } from '../../store/archive.js';
 import type { ContainerRecord } from '../../engine/containers/model.js';
 import { statsJson } from '../wire/stats-json.js';
+import { readNetStats } from '../../engine/containers/net-stats.js';
 
 /** Runs `fn` with the container's root filesystem mounted (temporarily when the container is not running). */
 async function withRootfs<T>(engine: Engine, c: ContainerRecord, fn: (root: string) => Promise<T>): Promise<T> {
@@ -86,7 +87,8 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     const oneShot = boolParam(query, 'one-shot');
     const sample = async () => {
       if (c.state.status !== 'running' && c.state.status !== 'paused') return undefined;
-      return engine.runtime.stats(c.id).catch(() => undefined);
+      const st = await engine.runtime.stats(c.id).catch(() => undefined);
+      return st && { ...st, networks: c.hostConfig.NetworkMode === 'host' ? undefined : await readNetStats(c.state.pid) };
     };
     let prev = await sample();
     if (!stream) {

@@ -12,9 +12,9 @@ function cpu(s: ContainerStats | undefined) {
   };
 }
 
-export function statsJson(c: ContainerRecord, cur: ContainerStats | undefined, prev: ContainerStats | undefined): Record<string, unknown> {
-  const blk = (op: string) => cur?.blkio.filter((b) => b.op.toLowerCase() === op.toLowerCase()) ?? [];
-  const net = (c.sandbox as unknown as { netStats?: Record<string, unknown> } | undefined)?.netStats;
+type Sample = ContainerStats & { networks?: Record<string, unknown> };
+
+export function statsJson(c: ContainerRecord, cur: Sample | undefined, prev: Sample | undefined): Record<string, unknown> {
   return {
     read: cur?.read ?? ZERO,
     preread: prev?.read ?? ZERO,
@@ -30,7 +30,6 @@ export function statsJson(c: ContainerRecord, cur: ContainerStats | undefined, p
     memory_stats: cur ? { usage: cur.memUsage, max_usage: cur.memMaxUsage, stats: cur.memStats, limit: cur.memLimit } : {},
     name: c.name,
     id: c.id,
-    ...(cur ? { networks: net ?? { eth0: { rx_bytes: 0, rx_packets: 0, rx_errors: 0, rx_dropped: 0, tx_bytes: 0, tx_packets: 0, tx_errors: 0, tx_dropped: 0 } } } : {}),
+    ...(cur?.networks ? { networks: cur.networks } : {}),
   };
-  void blk;
 }
