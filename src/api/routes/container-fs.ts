@@ -3,9 +3,10 @@ import type { Router } from '../router.js';
 import type { Engine } from '../../engine/engine.js';
 import { boolParam, sendEmpty } from '../http-util.js';
 import { invalid, errorMessage } from '../../lib/errors.js';
-import { statPath, archivePath, extractArchive } from '../../store/archive.js';
 import type { ContainerRecord } from '../../engine/containers/model.js';
 import { statsJson } from '../wire/stats-json.js';
+// docker cp is rare next to run/ps: load the archive code on first use.
+const archive = () => import('../../store/archive.js');
 import { readNetStats } from '../../engine/containers/net-stats.js';
 
 /** Runs `fn` with the container's root filesystem mounted (temporarily when the container is not running). */
@@ -33,7 +34,7 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
   r.add('HEAD', '/containers/{id}/archive', async ({ res, params, query }) => {
     const c = containers.get(params[0]);
     const path = pathParam(query);
-    const st = await withRootfs(engine, c, (root) => statPath(root, path, c.name.slice(1)));
+    const st = await withRootfs(engine, c, async (root) => (await archive()).statPath(root, path, c.name.slice(1)));
     res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(st), 'Content-Length': 0 });
     res.end();
   });
@@ -42,6 +43,7 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     const c = containers.get(params[0]);
     const path = pathParam(query);
     await withRootfs(engine, c, async (root) => {
+      const { statPath, archivePath } = await archive();
       const st = await statPath(root, path, c.name.slice(1));
       res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(st) });
       try {
@@ -61,7 +63,7 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     if (c.hostConfig.ReadonlyRootfs && (c.state.status === 'running' || c.state.status === 'paused')) {
       throw Object.assign(invalid('container rootfs is marked read-only'), { kind: 'forbidden' as const });
     }
-    await withRootfs(engine, c, (root) => extractArchive(root, path, req, { noOverwriteDirNonDir: boolParam(query, 'noOverwriteDirNonDir'), containerName: c.name.slice(1) }));
+    await withRootfs(engine, c, async (root) => (await archive()).extractArchive(root, path, req, { noOverwriteDirNonDir: boolParam(query, 'noOverwriteDirNonDir'), containerName: c.name.slice(1) }));
     containers.event(c, 'extract-to-dir', { path });
     sendEmpty(res, 200);
   });
