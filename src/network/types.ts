@@ -15,6 +15,24 @@ export interface EndpointSettings {
   aliases?: string[];
 }
 
+/** A requested publication (`-p [hostIp:][hostPort:]containerPort[/proto]`); hostPort '' = ephemeral. */
+export interface PortBinding {
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** '' or undefined = all IPv4 addresses of the host. */
+  hostIp?: string;
+  /** '8080', a range '8000-8010' (first free one is used), or ''/undefined for an ephemeral port. */
+  hostPort?: string;
+}
+
+/** A publication as set up: the host port is always concrete. */
+export interface PortMapping {
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  hostIp: string;
+  hostPort: number;
+}
+
 export interface SandboxInfo {
   /** Path of the network namespace for the OCI spec, or 'host' for the host's. */
   netnsPath: string | 'host';
@@ -23,6 +41,8 @@ export interface SandboxInfo {
   resolvConfPath: string;
   hostsPath: string;
   hostnamePath: string;
+  /** Published ports (bridge mode only); Docker's NetworkSettings.Ports via toDockerPortMap(). */
+  ports?: PortMapping[];
 }
 
 export interface NetworkAttachRequest {
@@ -39,6 +59,8 @@ export interface NetworkAttachRequest {
   dnsOptions?: string[];
   extraHosts?: string[];
   macAddress?: string;
+  /** Ports to publish (HostConfig.PortBindings, see fromDockerPortBindings()); ignored outside bridge mode. */
+  portBindings?: PortBinding[];
   /** Directory owned by the container where resolv.conf/hosts/hostname are written. */
   containerDir: string;
 }
@@ -61,8 +83,13 @@ export interface NetworkSummary {
 }
 
 export interface NetworkService {
-  /** Creates/repairs the default bridge and firewall table; reconciles leftovers from a crash. */
-  init(): Promise<void>;
+  /**
+   * Creates/repairs the default bridge and firewall table; reconciles leftovers from a crash.
+   * With `liveContainerIds`, sandboxes (namespace, veth, address) of every other container are removed and
+   * those of live containers are kept and adopted. Without it, every recorded sandbox is kept; only
+   * namespaces and veths that no record explains are removed. May be called again (restart of the service).
+   */
+  init(liveContainerIds?: ReadonlySet<string>): Promise<void>;
   /** Sets up the container's network sandbox. Everything created is undone if this throws. */
   attach(req: NetworkAttachRequest): Promise<SandboxInfo>;
   /** Tears down the sandbox (veth, netns, address, rules). Idempotent. */
@@ -71,6 +98,10 @@ export interface NetworkService {
   adopt(containerId: string, sandbox: SandboxInfo): Promise<void>;
   list(): NetworkSummary[];
   get(idOrName: string): NetworkSummary;
-  /** Removes the bridge and firewall table (daemon shutdown without live-restore only if asked). */
+  /**
+   * Removes the bridge and firewall table. Call it only when asked (daemon shutdown without live-restore and
+   * an explicit cleanup); a plain daemon exit just drops the service and leaves bridge and rules in place.
+   * Sandboxes still attached are torn down first.
+   */
   shutdown(): Promise<void>;
 }

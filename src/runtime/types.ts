@@ -143,3 +143,19 @@ export interface Runtime {
   /** Applies new limits to a running container (`docker update`). */
   update(id: string, resources: ResourceLimits): Promise<void>;
 }
+
+/** Host facts the spec builder needs; read once by probeHost() (src/runtime/host-info.ts), faked in tests. */
+export interface HostInfo {
+  /** Capability names (CAP_*) in this process's bounding set: what `--privileged` may ask runc for. */
+  capBounding: string[];
+  /** Hard RLIMIT_NOFILE of the daemon; caps Docker's default of 1048576. */
+  nofileHard: number;
+  /** Whether the memory cgroup accepts a swap limit (memory.memsw.* on v1, memory.swap.max on v2). */
+  swapLimit: boolean;
+  /** Sysctl names that exist on this kernel (only those Docker adds by default are probed). */
+  sysctls: string[];
+  /** /sys/devices/system/cpu/cpuN/thermal_throttle paths that exist (Docker masks them). */
+  thermalThrottlePaths: string[];
+  /** Character and block devices under /dev, for `--privileged`. */
+  devices: Array<{ path: string; type: 'c' | 'b'; major: number; minor: number; fileMode: number; uid: number; gid: number }>;
+}

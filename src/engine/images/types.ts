@@ -102,8 +102,9 @@ export interface ImageService {
   /** Writes a docker-archive tar (with OCI index.json too) of the given refs to `out`. */
   save(refs: string[], out: Writable, opts?: { signal?: AbortSignal }): Promise<void>;
   tag(ref: string, repo: string, tag?: string): Promise<void>;
-  /** `isUsed(imageId)` returns the IDs of containers using the image (conflict unless force). */
-  remove(ref: string, opts: { force: boolean; noPrune: boolean; usedBy: (imageId: string) => string[] }): Promise<RemoveResult[]>;
+  /** `usedBy(imageId)` returns the IDs of containers using the image (conflict unless force).
+   *  Optional `runningBy(imageId)`: the running ones among them (a conflict even with force, as in Docker). */
+  remove(ref: string, opts: { force: boolean; noPrune: boolean; usedBy: (imageId: string) => string[]; runningBy?: (imageId: string) => string[] }): Promise<RemoveResult[]>;
   prune(opts: { dangling: boolean; filters: Record<string, string[]>; usedBy: (imageId: string) => string[] }): Promise<{ deleted: RemoveResult[]; spaceReclaimed: number }>;
   history(ref: string): Array<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }>;
 
