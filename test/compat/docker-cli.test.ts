@@ -52,7 +52,7 @@ test('run -d, ps, logs, exec, top, stop, rm', async () => {
   assert.match(id, /^[0-9a-f]{64}$/);
   const ps = ok(d.docker(['ps']), 'ps');
   assert.match(ps.split('\n')[0], /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
-  assert.match(ps, /busybox\s+"sh -c 'i=0; while…"\s+.*Up .*web/);
+  assert.match(ps, /busybox\s+"sh -c 'i=0; while t…"\s+.*Up .*web/);
   await waitFor(() => d.docker(['logs', 'web']).stdout.includes('line2'), 10_000, 'logs');
   const tail = ok(d.docker(['logs', '--tail', '1', 'web']), 'logs --tail');
   assert.match(tail, /^line\d+\n$/);
@@ -79,8 +79,8 @@ test('logs -f follows until the container exits', () => {
 });
 
 test('wait, kill, rm -f, rename, pause/unpause', async () => {
-  ok(d.docker(['run', '-d', '--name', 'k', 'busybox', 'sleep', '300']), 'run');
-  ok(d.docker(['rename', 'k', 'k2']), 'rename');
+  ok(d.docker(['run', '-d', '--name', 'kk', 'busybox', 'sleep', '300']), 'run');
+  ok(d.docker(['rename', 'kk', 'k2']), 'rename');
   ok(d.docker(['pause', 'k2']), 'pause');
   assert.equal(ok(d.docker(['inspect', '-f', '{{.State.Status}}', 'k2']), 'inspect').trim(), 'paused');
   ok(d.docker(['unpause', 'k2']), 'unpause');

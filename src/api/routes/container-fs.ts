@@ -34,7 +34,7 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
   r.add('HEAD', '/containers/{id}/archive', async ({ res, params, query }) => {
     const c = containers.get(params[0]);
     const path = pathParam(query);
-    const st = await withRootfs(engine, c, async (root) => (await archive()).statPath(root, path, c.name.slice(1)));
+    const st = await withRootfs(engine, c, async (root) => (await archive()).statPath(root, path, { containerName: c.name.slice(1) }));
     res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(st), 'Content-Length': 0 });
     res.end();
   });
@@ -44,10 +44,10 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     const path = pathParam(query);
     await withRootfs(engine, c, async (root) => {
       const { statPath, archivePath } = await archive();
-      const st = await statPath(root, path, c.name.slice(1));
+      const st = await statPath(root, path, { containerName: c.name.slice(1) });
       res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(st) });
       try {
-        await archivePath(root, path, res);
+        await archivePath(root, path, res, { containerName: c.name.slice(1) });
         res.end();
       } catch (e) {
         engine.logger.warn('archive failed', { id: c.id, err: errorMessage(e) });

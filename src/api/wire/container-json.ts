@@ -109,7 +109,8 @@ export function listContainer(c: ContainerRecord, image: Image | undefined, opts
     Names: [c.name],
     Image: imageName,
     ImageID: c.imageId,
-    Command: [c.path, ...c.args].map((a) => (/\s/.test(a) ? `${a}` : a)).join(' '),
+    // dockerd quotes arguments that contain spaces: sh -c 'echo hi'
+    Command: [c.path, ...c.args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' '),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: ports,
     Labels: c.config.Labels ?? {},

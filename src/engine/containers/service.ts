@@ -152,6 +152,8 @@ export class ContainerService {
       c.state = { ...c.state, status: c.hasBeenStarted ? 'exited' : 'created', pid: 0, error: msg, exitCode: startExitCode(msg) };
       if (this.store.find(c.id)) await this.persist(c).catch(() => undefined);
       this.failPendingAttach(c.id);
+      // Like dockerd, a failed start of an auto-remove container removes it (the CLI waits for that).
+      if (c.hostConfig.AutoRemove) setImmediate(() => { void this.remove(c.id, { force: true, volumes: true }).catch(() => undefined); });
       if (e instanceof EngineError) throw e;
       throw new EngineError(/not found|no such file|permission denied/i.test(msg) ? 'invalid' : 'internal', msg);
     }
