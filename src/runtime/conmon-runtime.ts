@@ -134,7 +134,8 @@ export function createRuntime(opts: ConmonRuntimeOptions): ConmonRuntime {
     if (o.tty) args.push('-t');
     else if (o.openStdin) args.push('-i');
     // Docker keeps stdin open across detaches unless StdinOnce.
-    if (o.openStdin && !o.stdinOnce) args.push('--leave-stdin-open');
+    // Docker closes a container's stdin after the first attach only without a TTY; `run -it` then detach keeps the shell.
+    if (o.openStdin && (!o.stdinOnce || o.tty)) args.push('--leave-stdin-open');
     return args;
   }
 
