@@ -38,3 +38,30 @@ export function writeAsync(out: Writable, data: Buffer | string): Promise<void> 
     out.once('error', done);
   });
 }
+
+export interface LogEncodeOptions { tty: boolean; stdout: boolean; stderr: boolean; timestamps: boolean; formatTime?: (raw: Buffer) => string }
+
+/** Encodes a batch of log entries into one buffer: frames without a TTY, raw bytes with one. One allocation per batch. */
+export function encodeLogBatch(batch: Array<{ stream: 1 | 2; rawTime: Buffer; text: Buffer; newline: boolean }>, o: LogEncodeOptions): Buffer {
+  const stamps = o.timestamps ? batch.map((e) => Buffer.from(o.formatTime!(e.rawTime) + ' ')) : undefined;
+  let size = 0;
+  batch.forEach((e, i) => {
+    if ((e.stream === 1 && !o.stdout) || (e.stream === 2 && !o.stderr)) return;
+    size += (o.tty ? 0 : 8) + (stamps ? stamps[i].length : 0) + e.text.length + (e.newline ? 1 : 0);
+  });
+  const out = Buffer.allocUnsafe(size);
+  let off = 0;
+  batch.forEach((e, i) => {
+    if ((e.stream === 1 && !o.stdout) || (e.stream === 2 && !o.stderr)) return;
+    const len = (stamps ? stamps[i].length : 0) + e.text.length + (e.newline ? 1 : 0);
+    if (!o.tty) {
+      out[off] = e.stream; out[off + 1] = 0; out[off + 2] = 0; out[off + 3] = 0;
+      out.writeUInt32BE(len, off + 4);
+      off += 8;
+    }
+    if (stamps) off += stamps[i].copy(out, off);
+    off += e.text.copy(out, off);
+    if (e.newline) out[off++] = 0x0a;
+  });
+  return out;
+}

@@ -4,7 +4,7 @@ import type { Engine } from '../../engine/engine.js';
 import { boolParam, intParam } from '../http-util.js';
 import { invalid, conflict } from '../../lib/errors.js';
 import { readLog, formatTimestamp } from '../../engine/containers/log-reader.js';
-import { frame, streamContentType, writeHijackHead, writeAsync } from '../streams.js';
+import { frame, streamContentType, writeHijackHead, writeAsync, encodeLogBatch } from '../streams.js';
 import { writeRawError } from '../server.js';
 import type { AttachSession } from '../../runtime/types.js';
 
@@ -36,13 +36,8 @@ export function containerStreamRoutes(r: Router, engine: Engine): void {
     const running = c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting';
     const stopped = running ? containers.nextExit(c.id).then(() => undefined) : Promise.resolve();
     for await (const batch of readLog(c.logPath, { follow: follow && running, tail: Number.isFinite(tail) ? tail : -1, since, until, signal: ac.signal, stopped })) {
-      const parts: Buffer[] = [];
-      for (const e of batch) {
-        if ((e.stream === 1 && !stdout) || (e.stream === 2 && !stderr)) continue;
-        const data = timestamps ? Buffer.concat([Buffer.from(formatTimestamp(e.rawTime) + ' '), e.data]) : e.data;
-        parts.push(tty ? data : frame(e.stream, data));
-      }
-      if (parts.length) await writeAsync(res, Buffer.concat(parts));
+      const out = encodeLogBatch(batch, { tty, stdout, stderr, timestamps, formatTime: formatTimestamp });
+      if (out.length) await writeAsync(res, out);
     }
     res.end();
   });
@@ -78,7 +73,8 @@ export function containerStreamRoutes(r: Router, engine: Engine): void {
     if (wantLogs) {
       const ac = new AbortController();
       for await (const batch of readLog(c.logPath, { follow: false, tail: -1, since: 0, until: 0, signal: ac.signal })) {
-        for (const e of batch) send(e.stream, e.data);
+        const out = encodeLogBatch(batch, { tty, stdout: wantStdout, stderr: wantStderr, timestamps: false });
+        if (out.length) socket.write(out);
       }
     }
     if (!wantStream) { socket.end(); return; }

@@ -8,8 +8,10 @@ export interface LogEntry {
   time?: number;
   /** Timestamp text as conmon wrote it. */
   rawTime: Buffer;
-  /** The line text, with '\n' appended for full (F) lines. */
-  data: Buffer;
+  /** The line text without its newline (a view into the read buffer: no copy per line). */
+  text: Buffer;
+  /** Full (F) lines end with a newline; partial (P) chunks of a long line do not. */
+  newline: boolean;
 }
 
 export interface LogReadOptions {
@@ -31,12 +33,13 @@ export function parseLine(line: Buffer, needTime: boolean): LogEntry | undefined
   if (b < 0) return undefined;
   const stream = line[a + 4] === 0x65 /* 'e' of stderr */ ? 2 : 1;
   const partial = line[b + 1] === 0x50; /* 'P' */
-  const rest = line.length > b + 2 ? line.subarray(b + 3) : Buffer.alloc(0);
+  const rest = line.subarray(Math.min(line.length, b + 3));
   const rawTime = line.subarray(0, a);
   return {
     stream, rawTime,
     time: needTime ? parseTime(rawTime.toString()) : undefined,
-    data: partial ? rest : Buffer.concat([rest, Buffer.from('\n')]),
+    text: rest,
+    newline: !partial,
   };
 }
 
@@ -123,6 +126,7 @@ export async function* readLog(path: string, opts: LogReadOptions): AsyncGenerat
           }
           batch.push(e);
         }
+        // Entries are views into `buf`; copy only the unterminated tail that must outlive it.
         rest = Buffer.from(buf.subarray(start));
         if (batch.length) yield batch;
       }

@@ -8,13 +8,15 @@ import { parseLine, parseTime, formatTimestamp, readLog } from '../../../src/eng
 test('parses conmon k8s-file lines', () => {
   const e = parseLine(Buffer.from('2026-11-24T05:15:09.708902959+00:00 stderr F oops'), true)!;
   assert.equal(e.stream, 2);
-  assert.equal(e.data.toString(), 'oops\n');
+  assert.equal(e.text.toString(), 'oops');
+  assert.equal(e.newline, true);
   assert.equal(Math.floor(e.time!), Date.parse('2026-11-24T05:15:09Z') / 1000);
   const p = parseLine(Buffer.from('2026-11-24T05:15:09.7+00:00 stdout P part'), false)!;
   assert.equal(p.stream, 1);
-  assert.equal(p.data.toString(), 'part');
+  assert.equal(p.text.toString(), 'part');
+  assert.equal(p.newline, false);
   const empty = parseLine(Buffer.from('2026-11-24T05:15:09.7+00:00 stdout F '), false)!;
-  assert.equal(empty.data.toString(), '\n');
+  assert.equal(empty.text.toString(), '');
 });
 
 test('times convert to UTC RFC3339Nano', () => {
@@ -31,7 +33,7 @@ test('tail counts entries from the end; since/until filter by time', async () =>
   writeFileSync(p, lines.join('\n') + '\n');
   const collect = async (o: Partial<Parameters<typeof readLog>[1]>) => {
     const out: string[] = [];
-    for await (const b of readLog(p, { follow: false, tail: -1, since: 0, until: 0, signal: new AbortController().signal, ...o })) for (const e of b) out.push(e.data.toString().trim());
+    for await (const b of readLog(p, { follow: false, tail: -1, since: 0, until: 0, signal: new AbortController().signal, ...o })) for (const e of b) out.push(e.text.toString());
     return out;
   };
   assert.deepEqual(await collect({ tail: 3 }), ['l7', 'l8', 'l9']);
