@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime/types.js';
 import type { NetworkService } from '../network/types.js';
 import { ContainerService } from './containers/service.js';
 import { ExecService } from './exec.js';
+import { VolumeService } from './volumes/service.js';
 import { createImageService } from './images/index.js';
 import { createRuntime } from '../runtime/index.js';
 import { createNetworkService } from '../network/index.js';
@@ -25,6 +26,7 @@ export interface Engine {
   runtime: Runtime;
   network: NetworkService;
   containers: ContainerService;
+  volumes: VolumeService;
   execs: ExecService;
   startedAt: Date;
   shutdown(): Promise<void>;
@@ -46,16 +48,23 @@ export async function createEngine(config: DaemonConfig, logger: Logger): Promis
   });
   const network = createNetworkService({ config, logger });
   const initPath = config.initPath || which('docker-init') || which('tini-static') || which('tini') || which('catatonit');
-  const containers = new ContainerService({ config, logger, images, runtime, network, events, initPath });
+  const volumes = new VolumeService({ dataRoot: config.dataRoot, logger, events });
+  await volumes.load();
+  const containers = new ContainerService({ config, logger, images, runtime, network, events, volumes, initPath });
+  volumes.refs = (name) => containers.list().filter((c) => c.mountPoints?.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.id);
   const execs = new ExecService(containers, runtime, logger);
   const engine: Engine = {
-    id, config, logger, events, images, runtime, network, containers, execs, startedAt: new Date(),
+    id, config, logger, events, images, runtime, network, containers, volumes, execs, startedAt: new Date(),
     shutdown: async () => {
       await containers.shutdown();
       if (!config.liveRestore) await network.shutdown().catch((e) => logger.warn('network shutdown failed', { err: String(e) }));
     },
   };
   await containers.store.load();
+  // A daemon killed between creating a container's layer and writing its record leaves an orphan layer.
+  for (const id of images.containerLayerIds()) {
+    if (!containers.store.find(id)) await images.removeContainerLayer(id).catch((e) => logger.warn('orphan layer removal failed', { id, err: String(e) }));
+  }
   const live = new Set(containers.list().filter((c) => c.sandbox).map((c) => c.id));
   await network.init(live);
   await containers.restore();

@@ -32,6 +32,11 @@ export class ContainerLayers {
     }
   }
 
+  /** IDs of the containers that have a layer here (start-up compares them with the container records). */
+  ids(): string[] {
+    return [...this.chains.keys()];
+  }
+
   /** Every chain ID some container layer sits on. */
   heldChains(): string[] {
     return [...this.chains.values()].flat();

@@ -18,7 +18,11 @@ export class ContainerStore {
     const out: ContainerRecord[] = [];
     for (const id of await fs.readdir(this.root)) {
       const rec = await readJson<ContainerRecord>(join(this.root, id, 'config.json')).catch(() => undefined);
-      if (!rec || rec.id !== id) continue; // a create that never finished: nothing to load
+      if (!rec || rec.id !== id) {
+        // A create that never finished (or a removal cut short): nothing to load, nothing to keep.
+        if (!id.startsWith('.')) await fs.rm(join(this.root, id), { recursive: true, force: true });
+        continue;
+      }
       this.index(rec);
       out.push(rec);
     }

@@ -90,6 +90,7 @@ export async function createImageService(opts: { dataRoot: string; logger: Logge
       await store.collectLayers([...chains].reverse());
     },
     containerLayerSize: (containerId) => rw.size(containerId),
+    containerLayerIds: () => rw.ids(),
     containerChanges: (layer) => upperChanges(layer.upperDir, layer.lowerDirs),
     exportContainer: (layer, out) => packTree(layer.mergedDir, out),
     layersSize: async () => layers.totalSize(),

@@ -117,6 +117,8 @@ export interface ImageService {
   mountContainerLayer(layer: ContainerLayer): Promise<void>;
   unmountContainerLayer(layer: ContainerLayer): Promise<void>;
   removeContainerLayer(containerId: string): Promise<void>;
+  /** Containers that have a layer (a crash between layer and record leaves orphans to remove at start-up). */
+  containerLayerIds(): string[];
   /** Bytes used by the container's upper dir (SizeRw). */
   containerLayerSize(containerId: string): Promise<number>;
   /** `docker diff`: changes in the upper dir (Kind 0 modified, 1 added, 2 deleted). */
