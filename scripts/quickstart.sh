@@ -5,8 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 sh scripts/install-deps.sh
-chmod +x dist/src/cli/main.js dist/src/daemon/main.js
-ln -sf "$repo/dist/src/cli/main.js" /usr/local/bin/berth
+chmod +x dist/berth.mjs dist/src/daemon/main.js
+ln -sf "$repo/dist/berth.mjs" /usr/local/bin/berth
 ln -sf "$repo/dist/src/daemon/main.js" /usr/local/bin/berthd
 sock=/run/berth/berth.sock
 if ! berth version >/dev/null 2>&1; then

@@ -7,7 +7,8 @@ import http from 'node:http';
 
 export const REPO = resolve(new URL('.', import.meta.url).pathname, '../../..');
 const DAEMON = join(REPO, 'dist/src/daemon/main.js');
-export const BERTH = join(REPO, 'dist/src/cli/main.js');
+// The bundled CLI, as installed by the quick start.
+export const BERTH = join(REPO, 'dist/berth.mjs');
 
 let counter = 0;
 
