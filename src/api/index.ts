@@ -8,6 +8,7 @@ import { containerFsRoutes } from './routes/container-fs.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 export function buildRouter(engine: Engine): Router {
   const r = new Router();
@@ -18,5 +19,6 @@ export function buildRouter(engine: Engine): Router {
   execRoutes(r, engine);
   imageRoutes(r, engine);
   networkRoutes(r, engine);
+  volumeRoutes(r, engine);
   return r;
 }

@@ -21,7 +21,7 @@ interface Resolved { path: string; apiVersion: string }
 
 /** Strips /vX.Y; rejects versions outside [MIN, MAX]; unversioned paths are served at the maximum. */
 function resolveVersion(rawPath: string): Resolved {
-  const m = /^\/v([^/]+)(\/.*)$/.exec(rawPath);
+  const m = /^\/v(\d[^/]*)(\/.*)$/.exec(rawPath); // not /volumes/...
   if (!m) return { path: rawPath, apiVersion: API_VERSION };
   const v = m[1];
   if (!/^\d+\.\d+$/.test(v)) throw notFound('page not found');

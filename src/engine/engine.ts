@@ -10,6 +10,7 @@ import type { NetworkService } from '../network/types.js';
 import { ContainerService } from './containers/service.js';
 import { ExecService } from './exec.js';
 import { VolumeService } from './volumes/service.js';
+import { NetworkEngine } from './networks.js';
 import { createImageService } from './images/index.js';
 import { createRuntime } from '../runtime/index.js';
 import { createNetworkService } from '../network/index.js';
@@ -25,6 +26,8 @@ export interface Engine {
   images: ImageService;
   runtime: Runtime;
   network: NetworkService;
+  /** Network create/remove/connect/disconnect with Docker's rules and events. */
+  networks: NetworkEngine;
   containers: ContainerService;
   volumes: VolumeService;
   execs: ExecService;
@@ -53,8 +56,9 @@ export async function createEngine(config: DaemonConfig, logger: Logger): Promis
   const containers = new ContainerService({ config, logger, images, runtime, network, events, volumes, initPath });
   volumes.refs = (name) => containers.list().filter((c) => c.mountPoints?.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.id);
   const execs = new ExecService(containers, runtime, logger);
+  const networks = new NetworkEngine(network, containers, events);
   const engine: Engine = {
-    id, config, logger, events, images, runtime, network, containers, volumes, execs, startedAt: new Date(),
+    id, config, logger, events, images, runtime, network, networks, containers, volumes, execs, startedAt: new Date(),
     shutdown: async () => {
       await containers.shutdown();
       if (!config.liveRestore) await network.shutdown().catch((e) => logger.warn('network shutdown failed', { err: String(e) }));

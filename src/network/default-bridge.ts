@@ -8,7 +8,7 @@ import { ipJson, type IpTools, type RouteEntry } from './ip-cmd.js';
 import type { NetworkRecord } from './store.js';
 import type { Logger } from '../lib/logger.js';
 
-function routesInUse(routes: RouteEntry[], ownDevice: string): Cidr4[] {
+export function routesInUse(routes: RouteEntry[], ownDevice: string): Cidr4[] {
   const out: Cidr4[] = [];
   for (const r of routes) {
     // The default route spans everything yet uses no addresses; our own bridge's route is not a conflict.

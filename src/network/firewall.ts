@@ -11,6 +11,12 @@ export interface BridgeRules {
   masquerade: boolean;
   /** Published ports of containers on this bridge. */
   ports?: PublishedPort[];
+  /** com.docker.network.bridge.enable_icc (default true): false drops traffic between its containers. */
+  icc?: boolean;
+  /** --internal: no traffic in or out of the bridge other than between its own containers (and the gateway). */
+  internal?: boolean;
+  /** IPv6 subnet (--ipv6), masqueraded like the IPv4 one. */
+  subnet6?: string;
 }
 
 export interface PublishedPort {
@@ -25,6 +31,9 @@ export interface PublishedPort {
 export interface FirewallState {
   bridges: BridgeRules[];
 }
+
+/** The table holding the user's chain (Docker's DOCKER-USER): created if missing, never rewritten or flushed. */
+export const userTableName = (table: string) => `${table}_user`;
 
 export interface Firewall {
   /** Replaces everything this daemon owns with `state`, atomically. */

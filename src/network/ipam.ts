@@ -102,6 +102,12 @@ export class AddressAllocator {
     if (n > this.cursor && contains(this.range, n)) this.cursor = n;
   }
 
+  /** Keeps an address out of allocation (aux addresses) without moving the serial cursor. */
+  reserve(ip: number | string, owner: string): void {
+    const n = typeof ip === 'string' ? parseIp4(ip) : ip;
+    if (contains(this.subnet, n) && !this.reserved(n)) this.used.set(n, owner);
+  }
+
   release(ip: number | string): void {
     this.used.delete(typeof ip === 'string' ? parseIp4(ip) : ip);
   }

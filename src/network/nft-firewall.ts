@@ -2,7 +2,7 @@
 import { run } from '../lib/exec-file.js';
 import { internal } from '../lib/errors.js';
 import type { Firewall, FirewallState } from './firewall.js';
-import { renderDelete, renderPortsUpdate, renderTable } from './nft-rules.js';
+import { renderDelete, renderPortsUpdate, renderTable, renderUserChain } from './nft-rules.js';
 
 export function createNftFirewall(table: string, nft = 'nft'): Firewall {
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(table)) throw internal(`invalid firewall table name: ${table}`);
@@ -26,12 +26,15 @@ export function createNftFirewall(table: string, nft = 'nft'): Firewall {
         if (r.code === 0) return;
       }
       shape = undefined;
-      await run(nft, ['-f', '-'], { input: renderTable(table, state) });
+      await run(nft, ['-f', '-'], { input: renderUserChain(table) + renderTable(table, state) });
       shape = next;
     }),
     remove: () => serial(async () => {
       shape = undefined;
       await run(nft, ['-f', '-'], { input: renderDelete(table) });
+      // The user's table goes only when it holds no rule of theirs (then it is just our empty hook).
+      const r = await run(nft, ['-j', 'list', 'chain', 'inet', `${table}_user`, 'forward'], { allowFail: true });
+      if (r.code === 0 && !r.stdout.includes('"rule"')) await run(nft, ['delete', 'table', 'inet', `${table}_user`], { allowFail: true });
     }),
   };
 }

@@ -30,7 +30,8 @@ export function renderTable(table: string, state: FirewallState): string {
   const post: string[] = [];
   for (const b of state.bridges) {
     const dev = quote(b.device);
-    if (b.masquerade) post.push(`ip saddr ${b.subnet} oifname != ${dev} masquerade`);
+    if (b.masquerade && !b.internal) post.push(`ip saddr ${b.subnet} oifname != ${dev} masquerade`);
+    if (b.masquerade && !b.internal && b.subnet6) post.push(`ip6 saddr ${b.subnet6} oifname != ${dev} masquerade`);
     // A container reaching a published port of the host (hairpin), and the host reaching one via
     // 127.0.0.1, need replies to come back through the host: hide the source behind the bridge address.
     post.push(`oifname ${dev} ct status dnat ip saddr ${b.subnet} masquerade`);
@@ -46,6 +47,20 @@ export function renderTable(table: string, state: FirewallState): string {
 
   // Policy accept: this table only speaks for its own bridges; other traffic of the host is not ours to judge.
   const fwd: string[] = [];
+  // Isolation first: nothing crosses from one of our bridges to another (Docker's DOCKER-ISOLATION chains),
+  // internal networks talk to nobody outside, and enable_icc=false stops traffic between a bridge's containers
+  // (bridged frames reach this hook because bridge-nf-call-iptables is on).
+  const devices = state.bridges.map((b) => b.device);
+  for (const b of state.bridges) {
+    const dev = quote(b.device);
+    const others = devices.filter((d) => d !== b.device).map(quote);
+    if (others.length) fwd.push(`iifname ${dev} oifname { ${others.join(', ')} } drop`);
+    if (b.internal) {
+      fwd.push(`iifname ${dev} oifname != ${dev} drop`);
+      fwd.push(`oifname ${dev} iifname != ${dev} drop`);
+    }
+    if (b.icc === false) fwd.push(`iifname ${dev} oifname ${dev} drop`);
+  }
   for (const b of state.bridges) {
     const dev = quote(b.device);
     // Replies to connections the containers opened.
@@ -82,6 +97,16 @@ function publishedRules(state: FirewallState): string[] {
 export function renderPortsUpdate(table: string, state: FirewallState): string {
   const chain = `inet ${table} published`;
   return [`flush chain ${chain}`, ...publishedRules(state).map((r) => `add rule ${chain} ${r}`)].join('\n') + '\n';
+}
+
+/**
+ * The user's chain (Docker's DOCKER-USER), in a table of its own that berthd only ever adds (a no-op when it
+ * exists): rules the administrator puts there survive every rewrite of ours. It hooks forward just before our
+ * chain; a drop there is final, and so is ours (nftables evaluates every base chain of a hook).
+ */
+export function renderUserChain(table: string): string {
+  const t = `table inet ${table}_user`;
+  return `add ${t}\nadd chain inet ${table}_user forward { type filter hook forward priority -10; policy accept; }\n`;
 }
 
 export function renderDelete(table: string): string {

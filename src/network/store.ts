@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../lib/atomic-file.js';
-import type { EndpointSettings, SandboxInfo } from './types.js';
+import type { EndpointSettings, LegacyLink, SandboxInfo } from './types.js';
 
 export interface NetworkRecord {
   id: string;
@@ -13,6 +13,24 @@ export interface NetworkRecord {
   created: string;
   subnet?: string;
   gateway?: string;
+  ipRange?: string;
+  auxAddresses?: Record<string, string>;
+  subnet6?: string;
+  gateway6?: string;
+  ipRange6?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  enableIPv6?: boolean;
+  labels?: Record<string, string>;
+  options?: Record<string, string>;
+  ipamDriver?: string;
+  ipamOptions?: Record<string, string>;
+  configOnly?: boolean;
+  configFrom?: string;
+  /** Bridge device (bridge driver) or parent link (macvlan). */
+  device?: string;
+  /** bridge, host, none: created by the daemon, never removed. */
+  predefined?: boolean;
 }
 
 export interface NetworksFile {
@@ -21,15 +39,36 @@ export interface NetworksFile {
 
 export type SandboxMode = 'bridge' | 'host' | 'none' | 'container';
 
+/** One interface of a sandbox on one network (bridge: a veth pair; macvlan: a macvlan link). */
+export interface NetLink {
+  networkId: string;
+  kind: 'veth' | 'macvlan';
+  /** Name inside the container: eth0, eth1, ... */
+  ifname: string;
+  /** Host end of the veth pair. */
+  vethHost?: string;
+  endpoint: EndpointSettings;
+  /** This link carries the container's default route. */
+  defaultRoute?: boolean;
+}
+
 export interface EndpointRecord {
   containerId: string;
   containerName: string;
   mode: SandboxMode;
   /** Our namespace file (bridge and none modes). */
   netnsPath?: string;
-  /** Host end of the veth pair (bridge mode). */
+  /** Host end of the veth pair (bridge mode; records written before user-defined networks). */
   vethHost?: string;
   endpoint?: EndpointSettings;
+  /** Every network the sandbox is on (bridge mode). */
+  links?: NetLink[];
+  hostname?: string;
+  domainname?: string;
+  /** What resolv.conf and hosts are made from, kept so they can be rewritten on connect/disconnect. */
+  filesInput?: { extraHosts: string[]; dns: string[]; dnsSearch: string[]; dnsOptions: string[]; links: LegacyLink[] };
+  /** Upstream resolvers the embedded DNS forwards this container's other queries to. */
+  dnsServers?: string[];
   sandbox: SandboxInfo;
 }
 

@@ -17,3 +17,16 @@ export async function enableIpv4Forwarding(path = '/proc/sys/net/ipv4/ip_forward
 export async function enableRouteLocalnet(device: string): Promise<void> {
   await fs.writeFile(`/proc/sys/net/ipv4/conf/${device}/route_localnet`, '1\n');
 }
+
+/** IPv6 forwarding for networks with --ipv6 (Docker does the same; note it stops the host accepting RAs). */
+export async function enableIpv6Forwarding(path = '/proc/sys/net/ipv6/conf/all/forwarding'): Promise<boolean> {
+  const current = (await fs.readFile(path, 'utf8')).trim();
+  if (current === '1') return false;
+  await fs.writeFile(path, '1\n');
+  return true;
+}
+
+/** Bridged frames through the inet forward hook, so enable_icc=false can drop traffic inside a bridge. */
+export async function enableBridgeNetfilter(path = '/proc/sys/net/bridge/bridge-nf-call-iptables'): Promise<void> {
+  if ((await fs.readFile(path, 'utf8')).trim() !== '1') await fs.writeFile(path, '1\n');
+}

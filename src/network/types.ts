@@ -1,5 +1,6 @@
 // The network service's contract with the engine. Implemented in src/network/.
-// Issue 2 scope: the default bridge (`bridge`), `host`, `none`, and `container:<id>` sharing.
+// The default bridge (`bridge`), user-defined bridge and macvlan networks, `host`, `none`, and
+// `container:<id>` sharing; embedded DNS for user-defined networks; published ports.
 
 export interface EndpointSettings {
   networkName: string;
@@ -13,6 +14,41 @@ export interface EndpointSettings {
   ipv6PrefixLen?: number;
   ipv6Gateway?: string;
   aliases?: string[];
+  /** Names the embedded DNS answers for this endpoint (name, aliases, short ID, hostname). */
+  dnsNames?: string[];
+  /** What the client asked for (--ip/--ip6), echoed as IPAMConfig. */
+  ipamConfig?: { ipv4Address?: string; ipv6Address?: string };
+  links?: string[];
+}
+
+/** One network a container joins: `--network`, `--network-alias`, `--ip`, `--ip6`, `network connect`. */
+export interface EndpointRequest {
+  /** Network name or ID ('bridge'/'default' for the default bridge). */
+  network: string;
+  ipv4Address?: string;
+  ipv6Address?: string;
+  aliases?: string[];
+  /** Legacy links on this network ("container:alias"). */
+  links?: string[];
+  macAddress?: string;
+}
+
+/** A legacy `--link` on the default bridge, resolved by the engine. */
+export interface LegacyLink { containerId: string; name: string; alias: string }
+
+export interface NetworkCreateRequest {
+  name: string;
+  driver: string;
+  internal: boolean;
+  attachable: boolean;
+  enableIPv6: boolean;
+  ipamDriver: string;
+  ipamOptions: Record<string, string>;
+  ipamConfig: Array<{ subnet?: string; ipRange?: string; gateway?: string; auxAddresses?: Record<string, string> }>;
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  configOnly: boolean;
+  configFrom?: string;
 }
 
 /** A requested publication (`-p [hostIp:][hostPort:]containerPort[/proto]`); hostPort '' = ephemeral. */
@@ -61,9 +97,18 @@ export interface NetworkAttachRequest {
   macAddress?: string;
   /** Ports to publish (HostConfig.PortBindings, see fromDockerPortBindings()); ignored outside bridge mode. */
   portBindings?: PortBinding[];
+  /**
+   * Networks to join when mode is a bridge/user network (first = primary, the one `mode` names). Without it,
+   * the network `mode` names with no extra settings.
+   */
+  networks?: EndpointRequest[];
+  /** Legacy links (default bridge): /etc/hosts entries for the linked containers. */
+  links?: LegacyLink[];
   /** Directory owned by the container where resolv.conf/hosts/hostname are written. */
   containerDir: string;
 }
+
+export interface IpamConfigEntry { subnet: string; gateway?: string; ipRange?: string; auxAddresses?: Record<string, string> }
 
 export interface NetworkSummary {
   id: string;
@@ -72,6 +117,13 @@ export interface NetworkSummary {
   scope: 'local';
   subnet?: string;
   gateway?: string;
+  ipamDriver: string;
+  ipamOptions: Record<string, string>;
+  ipamConfig: IpamConfigEntry[];
+  configOnly: boolean;
+  configFrom: string;
+  /** Built in (bridge, host, none): never removed. */
+  predefined: boolean;
   created: string;
   internal: boolean;
   attachable: boolean;
@@ -98,6 +150,18 @@ export interface NetworkService {
   adopt(containerId: string, sandbox: SandboxInfo): Promise<void>;
   list(): NetworkSummary[];
   get(idOrName: string): NetworkSummary;
+  /** Creates a user-defined network (validated; nothing changes on error). */
+  createNetwork(req: NetworkCreateRequest): Promise<NetworkSummary>;
+  /** Removes a user-defined network; refused while endpoints are attached or for predefined networks. */
+  removeNetwork(idOrName: string): Promise<void>;
+  /** Checks an endpoint request against the network (exists, not config-only, --ip in subnet) without changing anything. */
+  checkEndpoint(ep: EndpointRequest, mode?: string): NetworkSummary;
+  /** Joins a running container's sandbox to one more network (connect on a running container). */
+  connect(containerId: string, ep: EndpointRequest, ctx: { containerName: string; hostname: string }): Promise<SandboxInfo>;
+  /** Leaves one network; the sandbox stays. */
+  disconnect(containerId: string, network: string, force?: boolean): Promise<SandboxInfo>;
+  /** The current sandbox of a container, if any. */
+  sandbox(containerId: string): SandboxInfo | undefined;
   /**
    * Removes the bridge and firewall table. Call it only when asked (daemon shutdown without live-restore and
    * an explicit cleanup); a plain daemon exit just drops the service and leaves bridge and rules in place.

@@ -1,5 +1,5 @@
 // Reads the host facts the spec builder needs, once per daemon (a few small /proc and /sys reads).
-import { existsSync, readFileSync, readdirSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostInfo } from './types.js';
 import { capsFromMask, KNOWN_CAPS } from './capabilities.js';
@@ -59,5 +59,26 @@ export function probeHost(): HostInfo {
     const p = `/sys/devices/system/cpu/${c}/thermal_throttle`;
     if (existsSync(p)) thermalThrottlePaths.push(p);
   }
-  return { capBounding, nofileHard, swapLimit, sysctls, thermalThrottlePaths, devices: hostDevices() };
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  const blkioWeight = v2
+    ? /\bio\b/.test(read('/sys/fs/cgroup/cgroup.controllers'))
+    : existsSync('/sys/fs/cgroup/blkio/blkio.weight') || existsSync('/sys/fs/cgroup/blkio/blkio.bfq.weight');
+  const apparmor = read('/sys/module/apparmor/parameters/enabled').trim().startsWith('Y');
+  const kv = /^(\d+)\.(\d+)/.exec(read('/proc/sys/kernel/osrelease'));
+  const kernel: [number, number] = kv ? [Number(kv[1]), Number(kv[2])] : [0, 0];
+  return {
+    capBounding, nofileHard, swapLimit, sysctls, thermalThrottlePaths, devices: hostDevices(),
+    blkioWeight, cgroupVersion: v2 ? 'v2' : 'v1', apparmor, kernel,
+  };
+}
+
+/** One host device node (for --device): its type and numbers, or undefined when it is not a device. */
+export function statDevice(path: string): HostInfo['devices'][number] | undefined {
+  let st;
+  try { st = statSync(path, { bigint: true }); } catch { return undefined; }
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) return undefined;
+  const rdev = st.rdev;
+  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+  return { path, type: st.isCharacterDevice() ? 'c' : 'b', major, minor, fileMode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid) };
 }

@@ -4,6 +4,10 @@ import type { HostInfo, ResourceLimits, SpecInput } from './types.js';
 import { effectiveCaps } from './capabilities.js';
 import { daemonEnv } from './env.js';
 import { readImageUsers, resolveGroupAdd, resolveUser } from './user.js';
+import { statDevice } from './host-info.js';
+import { invalid } from '../lib/errors.js';
+import { buildDevices } from './devices.js';
+import { seccompFromSecurityOpt } from './seccomp.js';
 
 export const OCI_VERSION = '1.0.2-dev';
 export const INIT_PATH_IN_CONTAINER = '/sbin/docker-init';
@@ -19,15 +23,7 @@ export const DEFAULT_MASKED_PATHS: readonly string[] = [
 ];
 export const DEFAULT_READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-/** Docker's default device cgroup rules: deny all, then null, zero, full, urandom, tty, console; deny tun. */
-export function defaultDeviceRules(): object[] {
-  const allow = (major: number, minor: number) => ({ allow: true, type: 'c', major, minor, access: 'rwm' });
-  return [
-    { allow: false, access: 'rwm' },
-    allow(1, 5), allow(1, 3), allow(1, 9), allow(1, 8), allow(5, 0), allow(5, 1),
-    { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
-  ];
-}
+export { defaultDeviceRules } from './devices.js';
 
 function defaultMounts(shmSize: number): OciMount[] {
   return [
@@ -72,13 +68,20 @@ export function buildMounts(input: SpecInput): OciMount[] {
   return out;
 }
 
+/**
+ * The OCI LinuxResources for the limits (also what `runc update --resources -` takes). runc converts them for
+ * cgroup v2 itself (shares → cpu.weight, blkio weight → io.bfq.weight, swap = memory+swap → memory.swap.max);
+ * what v2 lacks (swappiness) is dropped here as Docker does.
+ */
 export function buildResources(r: ResourceLimits | undefined, host: HostInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!r) return out;
-  const memory: Record<string, number> = {};
+  const memory: Record<string, number | boolean> = {};
   if (r.memory && r.memory > 0) memory.limit = r.memory;
   if (r.memoryReservation && r.memoryReservation > 0) memory.reservation = r.memoryReservation;
-  if (r.memorySwap && r.memorySwap > 0 && host.swapLimit) memory.swap = r.memorySwap;
+  if (r.memorySwap && host.swapLimit && (r.memorySwap > 0 || r.memorySwap === -1)) memory.swap = r.memorySwap;
+  if (r.memorySwappiness !== undefined && r.memorySwappiness >= 0 && host.cgroupVersion !== 'v2') memory.swappiness = r.memorySwappiness;
+  if (r.oomKillDisable) memory.disableOOMKiller = true;
   if (Object.keys(memory).length) out.memory = memory;
   const cpu: Record<string, number | string> = {};
   if (r.cpuShares) cpu.shares = r.cpuShares;
@@ -92,7 +95,31 @@ export function buildResources(r: ResourceLimits | undefined, host: HostInfo): R
   if (r.cpuQuota) cpu.quota = r.cpuQuota;
   if (Object.keys(cpu).length) out.cpu = cpu;
   if (r.pidsLimit !== undefined && r.pidsLimit !== null) out.pids = { limit: r.pidsLimit > 0 ? r.pidsLimit : -1 };
+  const blockIO = buildBlockIO(r, host);
+  if (Object.keys(blockIO).length) out.blockIO = blockIO;
   return out;
+}
+
+function buildBlockIO(r: ResourceLimits, host: HostInfo): Record<string, unknown> {
+  const io: Record<string, unknown> = {};
+  if (r.blkioWeight && host.blkioWeight !== false) io.weight = r.blkioWeight;
+  const dev = (path: string) => {
+    const d = statDevice(path);
+    if (!d) throw invalid(`${path} is not a device`);
+    return { major: d.major, minor: d.minor };
+  };
+  const wd = (r.blkioWeightDevice ?? []).filter(() => host.blkioWeight !== false).map((w) => ({ ...dev(w.Path), weight: w.Weight }));
+  if (wd.length) io.weightDevice = wd;
+  const throttle = (list: ResourceLimits['blkioDeviceReadBps']) => (list ?? []).map((t) => ({ ...dev(t.Path), rate: t.Rate }));
+  const pairs: Array<[string, ResourceLimits['blkioDeviceReadBps']]> = [
+    ['throttleReadBpsDevice', r.blkioDeviceReadBps], ['throttleWriteBpsDevice', r.blkioDeviceWriteBps],
+    ['throttleReadIOPSDevice', r.blkioDeviceReadIOps], ['throttleWriteIOPSDevice', r.blkioDeviceWriteIOps],
+  ];
+  for (const [k, list] of pairs) {
+    const t = throttle(list);
+    if (t.length) io[k] = t;
+  }
+  return io;
 }
 
 function buildRlimits(input: SpecInput, host: HostInfo): object[] {
@@ -106,8 +133,48 @@ function buildRlimits(input: SpecInput, host: HostInfo): object[] {
   return out;
 }
 
-function noNewPrivileges(securityOpt: string[] | undefined): boolean {
-  return (securityOpt ?? []).some((o) => o === 'no-new-privileges' || o === 'no-new-privileges=true' || o === 'no-new-privileges:true');
+/** Docker's `no-new-privileges`, `no-new-privileges=true|false` and the old `:` separator. */
+export function noNewPrivileges(securityOpt: string[] | undefined): boolean {
+  let on = false;
+  for (const o of securityOpt ?? []) {
+    const m = /^no-new-privileges(?:[=:](true|false))?$/.exec(o);
+    if (m) on = m[1] !== 'false';
+  }
+  return on;
+}
+
+function securityValue(securityOpt: string[] | undefined, key: string): string | undefined {
+  let v: string | undefined;
+  for (const o of securityOpt ?? []) {
+    const sep = o.indexOf('=') >= 0 ? o.indexOf('=') : o.indexOf(':');
+    if (sep > 0 && o.slice(0, sep) === key) v = o.slice(sep + 1);
+  }
+  return v;
+}
+
+function buildNamespaces(input: SpecInput): object[] {
+  const namespaces: object[] = [{ type: 'mount' }];
+  if (input.netns === undefined) namespaces.push({ type: 'network' });
+  else if (input.netns !== 'host') namespaces.push({ type: 'network', path: input.netns });
+  if (input.uts !== 'host') namespaces.push({ type: 'uts' });
+  if (input.pid === undefined) namespaces.push({ type: 'pid' });
+  else if (input.pid !== 'host') namespaces.push({ type: 'pid', path: input.pid.path });
+  if (input.ipc === undefined || input.ipc === 'none') namespaces.push({ type: 'ipc' });
+  else if (input.ipc !== 'host') namespaces.push({ type: 'ipc', path: input.ipc.path });
+  if (input.idMappings) namespaces.push({ type: 'user' });
+  return namespaces;
+}
+
+/** /dev/shm per IPC mode: private tmpfs (default), none, the host's, or the donor container's. */
+function adjustShm(mounts: OciMount[], input: SpecInput): OciMount[] {
+  if (input.ipc === undefined || input.mounts.some((m) => m.destination === '/dev/shm')) return mounts;
+  const rest = mounts.filter((m) => m.destination !== '/dev/shm');
+  if (input.ipc === 'none') return rest;
+  const source = input.ipc === 'host' ? '/dev/shm' : input.ipc.shmPath;
+  if (!source) return mounts;
+  const at = mounts.findIndex((m) => m.destination === '/dev/shm');
+  rest.splice(at < 0 ? rest.length : at, 0, { destination: '/dev/shm', type: 'bind', source, options: ['rbind', 'rprivate'] });
+  return rest;
 }
 
 export function buildSpec(input: SpecInput, host: HostInfo): object {
@@ -115,6 +182,8 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
   const user = resolveUser(input.user, passwd, group);
   const extra = input.groupAdd?.length ? resolveGroupAdd(input.groupAdd, group) : [];
   const caps = effectiveCaps(input, host.capBounding);
+  const seccomp = input.privileged ? undefined : seccompFromSecurityOpt(input.securityOpt, caps, host);
+  const apparmor = securityValue(input.securityOpt, 'apparmor');
 
   let args = input.args;
   if (input.init) args = [INIT_PATH_IN_CONTAINER, '--', ...args];
@@ -130,11 +199,8 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
     oomScoreAdj: input.oomScoreAdj ?? 0,
   };
   if (noNewPrivileges(input.securityOpt)) process.noNewPrivileges = true;
-
-  const namespaces: object[] = [{ type: 'mount' }];
-  if (input.netns === undefined) namespaces.push({ type: 'network' });
-  else if (input.netns !== 'host') namespaces.push({ type: 'network', path: input.netns });
-  namespaces.push({ type: 'uts' }, { type: 'pid' }, { type: 'ipc' });
+  // Only where AppArmor exists; without it Docker runs unconfined (the engine reports the option).
+  if (host.apparmor && apparmor && apparmor !== 'unconfined') process.apparmorProfile = apparmor;
 
   const sysctl: Record<string, string> = {};
   if (input.netns !== 'host') {
@@ -143,20 +209,24 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
   }
   Object.assign(sysctl, input.sysctls ?? {});
 
+  const devs = buildDevices(input, host);
   const resources: Record<string, unknown> = {
-    devices: input.privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules(),
+    devices: devs.rules,
     ...buildResources(input.resources, host),
-    blockIO: {},
   };
+  if (!resources.blockIO) resources.blockIO = {};
   const linux: Record<string, unknown> = {
     resources,
     cgroupsPath: input.cgroupsPath,
     sysctl,
-    namespaces,
-    devices: input.privileged
-      ? host.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.fileMode, uid: d.uid, gid: d.gid }))
-      : [],
+    namespaces: buildNamespaces(input),
+    devices: devs.nodes,
   };
+  if (input.idMappings) {
+    linux.uidMappings = input.idMappings.uid;
+    linux.gidMappings = input.idMappings.gid;
+  }
+  if (seccomp) linux.seccomp = seccomp;
   const masked = input.maskedPaths ?? (input.privileged ? null : [...DEFAULT_MASKED_PATHS, ...host.thermalThrottlePaths]);
   const readonly = input.readonlyPaths ?? (input.privileged ? null : [...DEFAULT_READONLY_PATHS]);
   if (masked) linux.maskedPaths = masked;
@@ -166,10 +236,10 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
     ociVersion: OCI_VERSION,
     process,
     root: { path: input.rootfs, readonly: input.readonlyRootfs },
-    hostname: input.hostname,
   };
-  if (input.domainname) spec.domainname = input.domainname;
-  spec.mounts = buildMounts(input);
+  if (input.uts !== 'host') spec.hostname = input.hostname;
+  if (input.domainname && input.uts !== 'host') spec.domainname = input.domainname;
+  spec.mounts = adjustShm(buildMounts(input), input);
   spec.linux = linux;
   return spec;
 }

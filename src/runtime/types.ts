@@ -36,7 +36,19 @@ export interface SpecInput {
   securityOpt?: string[];
   maskedPaths?: string[] | null;
   readonlyPaths?: string[] | null;
+  /** --device host[:container][:perms], resolved against the host's /dev by the builder. */
+  devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>;
+  /** --device-cgroup-rule 'c 1:3 rwm'. */
+  deviceCgroupRules?: string[];
+  /** Namespaces shared instead of created: 'host' or a /proc/<pid>/ns/<type> path; absent = private. */
+  ipc?: 'host' | 'none' | { path: string; shmPath?: string };
+  pid?: 'host' | { path: string };
+  uts?: 'host';
+  /** --userns-remap mappings (absent: no user namespace). */
+  idMappings?: { uid: IdMap[]; gid: IdMap[] };
 }
+
+export interface IdMap { containerID: number; hostID: number; size: number }
 
 export interface ResourceLimits {
   memory?: number;
@@ -49,7 +61,18 @@ export interface ResourceLimits {
   cpusetCpus?: string;
   cpusetMems?: string;
   pidsLimit?: number;
+  memorySwappiness?: number;
+  oomKillDisable?: boolean;
+  blkioWeight?: number;
+  blkioWeightDevice?: Array<{ Path: string; Weight: number }>;
+  blkioDeviceReadBps?: ThrottleDevice[];
+  blkioDeviceWriteBps?: ThrottleDevice[];
+  blkioDeviceReadIOps?: ThrottleDevice[];
+  blkioDeviceWriteIOps?: ThrottleDevice[];
 }
+
+/** Docker's throttle entry: a host device path and a rate (bytes or operations per second). */
+export interface ThrottleDevice { Path: string; Rate: number }
 
 export interface ExecSpecInput {
   args: string[];
@@ -156,6 +179,14 @@ export interface HostInfo {
   sysctls: string[];
   /** /sys/devices/system/cpu/cpuN/thermal_throttle paths that exist (Docker masks them). */
   thermalThrottlePaths: string[];
+  /** Whether blkio weights can be set (v1 blkio.weight / blkio.bfq.weight, v2 io.weight / io.bfq.weight). */
+  blkioWeight?: boolean;
+  /** 'v1' (this host: cgroup v1 controllers) or 'v2' (unified hierarchy). */
+  cgroupVersion?: 'v1' | 'v2';
+  /** AppArmor enabled on the host (/sys/module/apparmor/parameters/enabled = Y). */
+  apparmor?: boolean;
+  /** Kernel version as [major, minor] (seccomp rules with minKernel). */
+  kernel?: [number, number];
   /** Character and block devices under /dev, for `--privileged`. */
   devices: Array<{ path: string; type: 'c' | 'b'; major: number; minor: number; fileMode: number; uid: number; gid: number }>;
 }

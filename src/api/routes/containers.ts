@@ -129,24 +129,11 @@ export function containerRoutes(r: Router, engine: Engine): void {
   r.add('POST', '/containers/{id}/update', async ({ req, res, params }) => {
     const c = containers.get(params[0]);
     const body = await readJsonBody<Record<string, unknown>>(req, {});
-    if (body.RestartPolicy) {
-      const { validateRestartPolicy } = await import('../../engine/containers/restart-policy.js');
-      c.hostConfig.RestartPolicy = validateRestartPolicy(body.RestartPolicy, c.hostConfig.AutoRemove);
-    }
-    const keys = ['Memory', 'MemorySwap', 'MemoryReservation', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'NanoCpus', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight'];
-    const changed: Record<string, unknown> = {};
-    for (const k of keys) if (body[k] !== undefined && body[k] !== null && body[k] !== 0 && body[k] !== '') { changed[k] = body[k]; c.hostConfig[k] = body[k]; }
-    if (Object.keys(changed).length && (c.state.status === 'running' || c.state.status === 'paused')) {
-      await engine.runtime.update(c.id, {
-        memory: changed.Memory as number, memorySwap: changed.MemorySwap as number, memoryReservation: changed.MemoryReservation as number,
-        cpuShares: changed.CpuShares as number, cpuPeriod: changed.CpuPeriod as number, cpuQuota: changed.CpuQuota as number,
-        nanoCpus: changed.NanoCpus as number, cpusetCpus: changed.CpusetCpus as string, cpusetMems: changed.CpusetMems as string,
-        pidsLimit: changed.PidsLimit as number,
-      });
-    }
+    const { updateContainer } = await import('../../engine/containers/update.js');
+    const warnings = await updateContainer(c, body, engine.runtime);
     await containers.store.save(c);
     containers.event(c, 'update');
-    sendJson(res, 200, { Warnings: [] });
+    sendJson(res, 200, { Warnings: warnings.length ? warnings : null });
   });
 }
 

@@ -1,5 +1,6 @@
 // System endpoints: ping, version, info, events, df.
 import os from 'node:os';
+import { volumeJson } from './volumes.js';
 import { readFileSync } from 'node:fs';
 import type { Router } from '../router.js';
 import type { Engine } from '../../engine/engine.js';
@@ -102,11 +103,15 @@ export function systemRoutes(r: Router, engine: Engine): void {
       const sizeRw = await engine.images.containerLayerSize(c.id).catch(() => 0);
       containers.push(listContainer(c, engine.images.find(c.config.Image), { sizeRw, sizeRootFs: sizeRw + (engine.images.find(c.imageId)?.size ?? 0) }));
     }
+    const volumes = [];
+    for (const v of engine.volumes.list()) {
+      volumes.push(volumeJson(v, engine.volumes, { size: await engine.volumes.size(v).catch(() => -1), refs: engine.volumes.refs(v.name).length }));
+    }
     sendJson(res, 200, {
       LayersSize: await engine.images.layersSize(),
       Images: imgs.map((i) => ({ ...imageSummary(i), Containers: usedBy(i.id), SharedSize: 0 })),
       Containers: containers,
-      Volumes: [],
+      Volumes: volumes,
       BuildCache: [],
     });
   });

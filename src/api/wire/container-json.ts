@@ -4,13 +4,16 @@ import { derivedState } from '../../engine/containers/model.js';
 import type { Image } from '../../engine/images/types.js';
 import type { EndpointSettings } from '../../network/types.js';
 import { humanDuration } from './human.js';
+import { toDockerPortMap } from '../../network/ports.js';
+import { mountsJson } from '../../engine/containers/mounts.js';
 
 function endpointJson(e: EndpointSettings, cfg?: Record<string, unknown>): Record<string, unknown> {
   return {
-    IPAMConfig: cfg?.IPAMConfig ?? null, Links: null, Aliases: e.aliases ?? cfg?.Aliases ?? null, MacAddress: e.macAddress,
+    IPAMConfig: cfg?.IPAMConfig ?? (e.ipamConfig ? { IPv4Address: e.ipamConfig.ipv4Address ?? '', IPv6Address: e.ipamConfig.ipv6Address ?? '' } : null),
+    Links: e.links ?? cfg?.Links ?? null, Aliases: e.aliases ?? cfg?.Aliases ?? null, MacAddress: e.macAddress,
     DriverOpts: null, GwPriority: 0, NetworkID: e.networkId, EndpointID: e.endpointId, Gateway: e.gateway,
     IPAddress: e.ipAddress, IPPrefixLen: e.ipPrefixLen, IPv6Gateway: e.ipv6Gateway ?? '', GlobalIPv6Address: e.ipv6Address ?? '',
-    GlobalIPv6PrefixLen: e.ipv6PrefixLen ?? 0, DNSNames: null,
+    GlobalIPv6PrefixLen: e.ipv6PrefixLen ?? 0, DNSNames: e.dnsNames ?? null,
   };
 }
 
@@ -21,8 +24,9 @@ export function networksJson(c: ContainerRecord): Record<string, unknown> {
     for (const e of c.sandbox.endpoints) out[e.networkName] = endpointJson(e, cfgs[e.networkName]);
   } else {
     const mode = c.hostConfig.NetworkMode;
-    if (!mode.startsWith('container:')) {
-      out[mode] = { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '',
+    const names = mode.startsWith('container:') ? [] : Object.keys(cfgs).length ? Object.keys(cfgs) : [mode];
+    for (const name of names) {
+      out[name] = { IPAMConfig: cfgs[name]?.IPAMConfig ?? null, Links: null, Aliases: cfgs[name]?.Aliases ?? null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '', EndpointID: '',
         Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null };
     }
   }
@@ -52,7 +56,7 @@ export function inspectContainer(c: ContainerRecord, opts: { sizeRw?: number; si
     ExecIDs: c.execIds.length ? c.execIds : null,
     HostConfig: { ...c.hostConfig, NetworkMode: c.hostConfig.NetworkMode },
     GraphDriver: { Data: opts.graphDriver ?? null, Name: 'overlay2' },
-    Mounts: [],
+    Mounts: mountsJson(c.mountPoints),
     Config: c.config,
     NetworkSettings: {
       Bridge: '', SandboxID: c.sandbox ? c.id : '', SandboxKey: c.sandbox && c.sandbox.netnsPath !== 'host' ? c.sandbox.netnsPath : '',
@@ -74,9 +78,7 @@ export function portsJson(c: ContainerRecord): Record<string, Array<{ HostIp: st
   const out: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   if (c.state.status !== 'running' && c.state.status !== 'paused') return out;
   for (const p of Object.keys(c.config.ExposedPorts ?? {})) out[p] = null;
-  const bound = (c.sandbox as unknown as { ports?: Record<string, Array<{ HostIp: string; HostPort: string }>> } | undefined)?.ports;
-  if (bound) Object.assign(out, bound);
-  return out;
+  return { ...out, ...toDockerPortMap(c.sandbox?.ports ?? []) };
 }
 
 function statusText(c: ContainerRecord, now: number): string {
@@ -118,7 +120,7 @@ export function listContainer(c: ContainerRecord, image: Image | undefined, opts
     Status: statusText(c, Date.now()),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode },
     NetworkSettings: { Networks: networksJson(c) },
-    Mounts: [],
+    Mounts: mountsJson(c.mountPoints),
   };
   if (opts.sizeRw !== undefined) { out.SizeRw = opts.sizeRw; out.SizeRootFs = opts.sizeRootFs ?? opts.sizeRw; }
   return out;

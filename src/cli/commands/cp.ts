@@ -163,7 +163,7 @@ async function toContainer(cli: Cli, src: string, container: string, destPath: s
 
 export const cp: Command = {
   spec: {
-    name: 'cp', usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
+    name: 'cp', usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
     desc: 'Copy files/folders between a container and the local filesystem', minArgs: 2, maxArgs: 2,
     flags: [
       { name: 'archive', short: 'a', type: 'bool', desc: 'Archive mode (copy all uid/gid information)' },

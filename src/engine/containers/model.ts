@@ -1,6 +1,7 @@
 // The engine's container record. Docker's loose State booleans are derived from one status union
 // whose transitions are checked in one table.
 import type { SandboxInfo } from '../../network/types.js';
+import type { MountPoint } from './mounts.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -88,6 +89,8 @@ export interface ContainerRecord {
   logPath: string;
   sandbox?: SandboxInfo;
   execIds: string[];
+  /** Volumes, binds and --mount tmpfs of the container (Docker's MountPoints), resolved at create. */
+  mountPoints?: MountPoint[];
 }
 
 export interface DerivedState {

@@ -17,7 +17,11 @@ import { type ContainerRecord, type ContainerStatus, ZERO_TIME, canTransition, i
 import { buildContainerConfig, buildHostConfig, parseCreateBody } from './create-config.js';
 import { generateName, validateName } from './names.js';
 import { shouldRestart, nextBackoff } from './restart-policy.js';
-import { buildRuntimeSpec } from './spec-input.js';
+import { buildRuntimeSpec, hostInfo } from './spec-input.js';
+import { checkHostConfig } from './host-config-check.js';
+import { attachFields, validateContainerNetworking } from '../networks.js';
+import type { VolumeService } from '../volumes/service.js';
+import { createMountPoints, prepareMounts, removeAnonymousVolumes } from './mount-setup.js';
 
 export interface ContainerDeps {
   config: DaemonConfig;
@@ -26,6 +30,7 @@ export interface ContainerDeps {
   runtime: Runtime;
   network: NetworkService;
   events: EventBus;
+  volumes: VolumeService;
   initPath?: string;
 }
 
@@ -75,7 +80,9 @@ export class ContainerService {
     if (!imageRef) throw invalid('Config cannot be empty in order to create a container');
     const image = this.deps.images.get(imageRef);
     const hostConfig = buildHostConfig(req.hostConfig);
+    const warnings = checkHostConfig(hostConfig, hostInfo());
     validateNetworkMode(hostConfig.NetworkMode, (r) => this.store.find(r));
+    validateContainerNetworking(hostConfig, req.networkingConfig, this.deps.network, req.config.MacAddress as string | undefined);
     const id = newId();
     const { config, path, args } = buildContainerConfig(req, image, id);
     if (hostConfig.NetworkMode === 'host' && !req.config.Hostname) config.Hostname = (await fs.readFile('/proc/sys/kernel/hostname', 'utf8')).trim();
@@ -87,16 +94,19 @@ export class ContainerService {
       restartCount: 0, manuallyStopped: false, hasBeenStarted: false,
       logPath: join(this.store.dir(id), 'container.log'), execIds: [],
     };
+    const mounts = await createMountPoints(hostConfig, config.Volumes, { mountsOf: (r) => this.store.get(r).mountPoints ?? [] }, this.deps.volumes);
+    rec.mountPoints = mounts.mountPoints;
     try {
       await this.deps.images.createContainerLayer(id, image.id);
       await this.persist(rec);
     } catch (e) {
+      await mounts.undo();
       await this.deps.images.removeContainerLayer(id).catch(() => undefined);
       await this.store.remove(rec).catch(() => undefined);
       throw e;
     }
     this.event(rec, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
   }
 
   // ---- start -------------------------------------------------------------------------------------------------
@@ -124,13 +134,15 @@ export class ContainerService {
       }
       const sandbox = await network.attach({
         containerId: c.id, containerName: c.name.slice(1), hostname: c.config.Hostname, domainname: c.config.Domainname,
-        mode: c.hostConfig.NetworkMode, sharedWith, containerDir: this.store.dir(c.id),
+        ...attachFields(c, (r) => this.store.find(r)), sharedWith, containerDir: this.store.dir(c.id),
         dns: c.hostConfig.Dns as string[] | undefined, dnsSearch: c.hostConfig.DnsSearch as string[] | undefined,
         dnsOptions: c.hostConfig.DnsOptions as string[] | undefined, extraHosts: c.hostConfig.ExtraHosts as string[] | undefined,
         macAddress: c.config.MacAddress,
       });
       undo.push(() => network.detach(c.id));
-      const spec = await buildRuntimeSpec(c, layer.mergedDir, sandbox, this.deps);
+      undo.push(() => this.deps.volumes.releaseContainer(c.id));
+      const userMounts = await prepareMounts(c.id, c.mountPoints ?? [], c.hostConfig.Tmpfs as Record<string, string> | undefined, layer.mergedDir, this.deps.volumes);
+      const spec = await buildRuntimeSpec(c, layer.mergedDir, sandbox, this.deps, { mounts: userMounts, find: (r) => this.store.get(r) });
       await runtime.delete(c.id).catch(() => undefined); // stale runc state from a crash
       const { pid } = await runtime.create({
         id: c.id, spec, bundleDir: join(this.deps.config.execRoot, 'containers', c.id), logPath: c.logPath,
@@ -224,6 +236,7 @@ export class ContainerService {
     await runtime.delete(c.id).catch((e) => this.deps.logger.warn('runtime delete failed', { id: c.id, err: errorMessage(e) }));
     await network.detach(c.id).catch((e) => this.deps.logger.warn('network detach failed', { id: c.id, err: errorMessage(e) }));
     c.sandbox = undefined;
+    await this.deps.volumes.releaseContainer(c.id);
     await images.unmountContainerLayer(images.containerLayer(c.id, c.imageId)).catch((e) => this.deps.logger.warn('unmount failed', { id: c.id, err: errorMessage(e) }));
   }
 
@@ -362,8 +375,10 @@ export class ContainerService {
       await this.deps.network.detach(c.id).catch(() => undefined);
       const layer = this.deps.images.containerLayer(c.id, c.imageId);
       await this.deps.images.unmountContainerLayer(layer).catch(() => undefined);
+      await this.deps.volumes.releaseContainer(c.id);
       await this.store.remove(c);
       await this.deps.images.removeContainerLayer(c.id);
+      if (opts.volumes) await removeAnonymousVolumes(c.mountPoints, this.deps.volumes, (m, f) => this.deps.logger.warn(m, f));
       this.failPendingAttach(c.id);
       this.backoff.delete(c.id);
       this.event(c, 'destroy');

@@ -1,26 +1,91 @@
-// Translates a container record and its network sandbox into the runtime's spec input.
+// Translates a container record, its network sandbox and its prepared mounts into the runtime's spec input:
+// HostConfig's resources, devices, namespaces (ipc/pid/uts modes), security options and the daemon's defaults.
 import type { ContainerRecord } from './model.js';
 import type { SandboxInfo } from '../../network/types.js';
-import type { SpecInput } from '../../runtime/types.js';
+import type { HostInfo, ResourceLimits, SpecInput } from '../../runtime/types.js';
 import { buildSpec } from '../../runtime/spec.js';
 import { probeHost } from '../../runtime/host-info.js';
-import type { HostInfo } from '../../runtime/types.js';
+import { conflict } from '../../lib/errors.js';
+import type { ContainerDeps } from './service.js';
 
 let host: HostInfo | undefined;
-import type { ContainerDeps } from './service.js';
+/** Host facts (bounding set, devices, limits) do not change while the daemon runs: probe once. */
+export const hostInfo = (): HostInfo => (host ??= probeHost());
 
 const DEFAULT_SHM = 64 * 1024 * 1024;
 
-export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandbox: SandboxInfo, deps: ContainerDeps): Promise<object> {
+export interface SpecExtras {
+  /** Volumes, binds and tmpfs prepared by mount-setup.ts. */
+  mounts: SpecInput['mounts'];
+  /** Looks a container up (ipc/pid `container:` modes); throws not-found. */
+  find(ref: string): ContainerRecord;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && v !== 0 ? v : undefined);
+const list = <T>(v: unknown) => (Array.isArray(v) && v.length ? (v as T[]) : undefined);
+
+/** HostConfig's resource fields as the runtime's limits (also used by `update`). */
+export function resourcesFromHostConfig(hc: Record<string, unknown>): ResourceLimits {
+  return {
+    memory: num(hc.Memory),
+    memorySwap: num(hc.MemorySwap),
+    memoryReservation: num(hc.MemoryReservation),
+    memorySwappiness: typeof hc.MemorySwappiness === 'number' && hc.MemorySwappiness >= 0 ? hc.MemorySwappiness : undefined,
+    oomKillDisable: hc.OomKillDisable === true || undefined,
+    cpuShares: num(hc.CpuShares),
+    cpuPeriod: num(hc.CpuPeriod),
+    cpuQuota: num(hc.CpuQuota),
+    nanoCpus: num(hc.NanoCpus),
+    cpusetCpus: (hc.CpusetCpus as string) || undefined,
+    cpusetMems: (hc.CpusetMems as string) || undefined,
+    pidsLimit: num(hc.PidsLimit),
+    blkioWeight: num(hc.BlkioWeight),
+    blkioWeightDevice: list(hc.BlkioWeightDevice),
+    blkioDeviceReadBps: list(hc.BlkioDeviceReadBps),
+    blkioDeviceWriteBps: list(hc.BlkioDeviceWriteBps),
+    blkioDeviceReadIOps: list(hc.BlkioDeviceReadIOps),
+    blkioDeviceWriteIOps: list(hc.BlkioDeviceWriteIOps),
+  };
+}
+
+function joinNamespace(mode: string, kind: 'IPC' | 'PID', extras: SpecExtras): ContainerRecord {
+  const other = extras.find(mode.slice('container:'.length));
+  if (other.state.status !== 'running' || other.state.pid <= 0) throw conflict(`cannot join ${kind} of a non running container: ${other.id}`);
+  return other;
+}
+
+export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandbox: SandboxInfo, deps: ContainerDeps, extras: SpecExtras): Promise<object> {
   const hc = c.hostConfig as Record<string, unknown>;
   const init = hc.Init === true;
   const mounts: SpecInput['mounts'] = [];
   const bind = (destination: string, source: string, ro = false) =>
     mounts.push({ destination, source, type: 'bind', options: ['rbind', 'rprivate', ro ? 'ro' : 'rw'] });
   // Docker binds its generated files over the image's own; in host mode /etc/hosts etc. come from the sandbox too.
-  bind('/etc/resolv.conf', sandbox.resolvConfPath);
-  bind('/etc/hostname', sandbox.hostnamePath);
-  bind('/etc/hosts', sandbox.hostsPath);
+  const userDests = new Set(extras.mounts.map((m) => m.destination));
+  if (!userDests.has('/etc/resolv.conf')) bind('/etc/resolv.conf', sandbox.resolvConfPath);
+  if (!userDests.has('/etc/hostname')) bind('/etc/hostname', sandbox.hostnamePath);
+  if (!userDests.has('/etc/hosts')) bind('/etc/hosts', sandbox.hostsPath);
+  mounts.push(...extras.mounts);
+
+  const ipcMode = (hc.IpcMode as string) || 'private';
+  let ipc: SpecInput['ipc'];
+  if (ipcMode === 'host' || ipcMode === 'none') ipc = ipcMode;
+  else if (ipcMode.startsWith('container:')) {
+    const other = joinNamespace(ipcMode, 'IPC', extras);
+    const otherMode = (other.hostConfig.IpcMode as string) || 'private';
+    if (otherMode !== 'shareable' && otherMode !== 'host') throw conflict('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
+    ipc = otherMode === 'host' ? 'host' : { path: `/proc/${other.state.pid}/ns/ipc`, shmPath: `/proc/${other.state.pid}/root/dev/shm` };
+  }
+  const pidMode = (hc.PidMode as string) || '';
+  let pid: SpecInput['pid'];
+  if (pidMode === 'host') pid = 'host';
+  else if (pidMode.startsWith('container:')) pid = { path: `/proc/${joinNamespace(pidMode, 'PID', extras).state.pid}/ns/pid` };
+
+  const ulimits = new Map<string, { Name: string; Soft: number; Hard: number }>();
+  for (const u of Object.values(deps.config.defaultUlimits ?? {})) ulimits.set(u.Name, u);
+  for (const u of (hc.Ulimits as SpecInput['ulimits']) ?? []) ulimits.set(u.Name, u);
+  const parent = ((hc.CgroupParent as string) || deps.config.cgroupParent).replace(/^\/+|\/+$/g, '');
+
   const input: SpecInput = {
     containerId: c.id,
     rootfs,
@@ -42,27 +107,19 @@ export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandb
     init,
     initPath: init ? deps.initPath : undefined,
     shmSize: (hc.ShmSize as number) || DEFAULT_SHM,
-    cgroupsPath: `/${deps.config.cgroupParent}/${c.id}`,
-    resources: {
-      memory: (hc.Memory as number) || undefined,
-      memorySwap: (hc.MemorySwap as number) || undefined,
-      memoryReservation: (hc.MemoryReservation as number) || undefined,
-      cpuShares: (hc.CpuShares as number) || undefined,
-      cpuPeriod: (hc.CpuPeriod as number) || undefined,
-      cpuQuota: (hc.CpuQuota as number) || undefined,
-      nanoCpus: (hc.NanoCpus as number) || undefined,
-      cpusetCpus: (hc.CpusetCpus as string) || undefined,
-      cpusetMems: (hc.CpusetMems as string) || undefined,
-      pidsLimit: (hc.PidsLimit as number) || undefined,
-    },
-    ulimits: (hc.Ulimits as SpecInput['ulimits']) ?? undefined,
+    cgroupsPath: parent ? `/${parent}/${c.id}` : `/${c.id}`,
+    resources: resourcesFromHostConfig(hc),
+    ulimits: ulimits.size ? [...ulimits.values()] : undefined,
     sysctls: (hc.Sysctls as Record<string, string>) ?? undefined,
     oomScoreAdj: (hc.OomScoreAdj as number) || undefined,
     securityOpt: (hc.SecurityOpt as string[] | null) ?? undefined,
     maskedPaths: (hc.MaskedPaths as string[] | null) ?? undefined,
     readonlyPaths: (hc.ReadonlyPaths as string[] | null) ?? undefined,
+    devices: (hc.Devices as SpecInput['devices'] | null) ?? undefined,
+    deviceCgroupRules: (hc.DeviceCgroupRules as string[] | null) ?? undefined,
+    ipc,
+    pid,
+    uts: hc.UTSMode === 'host' ? 'host' : undefined,
   };
-  // Host facts (bounding set, devices, limits) do not change while the daemon runs: probe once.
-  host ??= probeHost();
-  return buildSpec(input, host);
+  return buildSpec(input, hostInfo());
 }
