@@ -1,6 +1,6 @@
 // Starts a real berthd on temporary roots, socket, bridge, subnet and firewall table, so suites run side by side.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import http from 'node:http';
@@ -21,6 +21,7 @@ export interface TestDaemon {
   bridge: string;
   table: string;
   subnet: string;
+  cgroupParent: string;
   args: string[];
   proc?: ChildProcess;
   logFile: string;
@@ -54,11 +55,12 @@ export async function startDaemon(opts: { extraArgs?: string[]; importBusybox?: 
     bridge: `bt${sfx}`.slice(0, 15),
     table: `berth_t${sfx}`,
     subnet: `172.30.${octet}.1/24`,
+    cgroupParent: `berth-test-${sfx}`,
     args: [],
     logFile: join(root, 'berthd.log'),
     async start(extra: string[] = []) {
       d.args = ['--data-root', d.dataRoot, '--exec-root', d.execRoot, '-H', d.host, '--pidfile', join(root, 'berthd.pid'),
-        '--bridge', d.bridge, '--bip', d.subnet, '--firewall-table', d.table, '--cgroup-parent', `berth-test-${sfx}`,
+        '--bridge', d.bridge, '--bip', d.subnet, '--firewall-table', d.table, '--cgroup-parent', d.cgroupParent,
         '--log-level', 'debug', ...(opts.extraArgs ?? []), ...extra];
       const fd = openSync(d.logFile, 'a');
       d.proc = spawn(process.execPath, [DAEMON, ...d.args], { stdio: ['ignore', fd, fd], detached: false });
@@ -140,6 +142,11 @@ function cleanupLeftovers(d: TestDaemon): void {
   spawnSync('ip', ['link', 'del', d.bridge]);
   spawnSync('nft', ['delete', 'table', 'inet', d.table]);
   spawnSync('nft', ['delete', 'table', 'ip', d.table]);
+  // runc removes each container's cgroup, not the (then empty) parent this daemon was given.
+  for (const ctrl of readdirSync('/sys/fs/cgroup')) {
+    const dir = join('/sys/fs/cgroup', ctrl, d.cgroupParent);
+    if (existsSync(dir)) spawnSync('rmdir', [dir]);
+  }
 }
 
 export async function waitFor(pred: () => Promise<boolean> | boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
