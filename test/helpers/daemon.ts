@@ -87,8 +87,10 @@ export async function startDaemon(opts: { extraArgs?: string[]; importBusybox?: 
         if (ids.length) d.docker(['rm', '-f', ...ids], { timeout: 60_000 });
         await d.stop();
       }
+      const leaks = findLeaks(d);
       cleanupLeftovers(d);
       rmSync(root, { recursive: true, force: true });
+      if (leaks.length) throw new Error(`berthd left behind after a clean stop:\n${leaks.join('\n')}`);
     },
     docker(args, o = {}) {
       const r = spawnSync('docker', args, { input: o.input, timeout: o.timeout ?? 60_000, env: { ...process.env, DOCKER_HOST: d.host, ...o.env }, encoding: 'buffer' });
@@ -133,6 +135,21 @@ export function busyboxTarball(): string {
 export async function importBusybox(d: TestDaemon): Promise<void> {
   const r = d.docker(['import', busyboxTarball(), 'busybox:latest']);
   if (r.code !== 0) throw new Error(`import busybox failed: ${r.stderr}`);
+}
+
+/** What a clean stop must not leave: container mounts, monitors, runc state, veths on our bridge. */
+function findLeaks(d: TestDaemon): string[] {
+  const leaks: string[] = [];
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const m = line.split(' ')[1];
+    // The private mount of the netns directory itself is the network layer's, not a container's.
+    if (m && m.startsWith(d.root) && !m.endsWith('/exec/netns')) leaks.push(`mount ${m}`);
+  }
+  const ps = spawnSync('pgrep', ['-af', 'conmon'], { encoding: 'utf8' }).stdout;
+  for (const l of ps.split('\n')) if (l.includes(d.root)) leaks.push(`process ${l.slice(0, 120)}`);
+  const runc = join(d.execRoot, 'runc');
+  if (existsSync(runc)) for (const id of readdirSync(runc)) leaks.push(`runc state ${id}`);
+  return leaks;
 }
 
 /** Removes whatever a crashed test left: mounts under the root, the bridge, the nft table, runc state. */
