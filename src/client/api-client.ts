@@ -205,7 +205,9 @@ export class ApiClient {
       const t = ep.tls;
       // Lazy: https pulls in tls, which costs startup time the unix-socket path never needs.
       const https = requireHttps();
-      const o = { ...base, ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: t.verify };
+      // Verify against the -H host, not the Host header Node would otherwise derive the name from ('' = use host, for IPs).
+      const servername = /^[\d.]+$|:/.test(ep.hostname ?? '') ? '' : ep.hostname;
+      const o = { ...base, ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: t.verify, servername };
       return https.request(o as never);
     }
     return http.request(base);

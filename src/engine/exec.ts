@@ -97,7 +97,8 @@ export class ExecService {
         process: { args: c.Cmd, env, workingDir: c.WorkingDir || container.config.WorkingDir || '/', user: c.User || container.config.User, tty: c.Tty, privileged: c.Privileged },
       });
     } catch (e) {
-      exec.exitCode = 126;
+      // dockerd's translateContainerdStartErr: a missing binary is 127, anything else that stops the start 126.
+      exec.exitCode = /executable file not found|no such file or directory/i.test(String((e as Error)?.message ?? e)) ? 127 : 126;
       throw e;
     }
     exec.handle = handle;

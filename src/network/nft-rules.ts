@@ -83,6 +83,7 @@ function publishedRules(state: FirewallState): string[] {
   const out: string[] = [];
   for (const b of state.bridges) {
     for (const p of b.ports ?? []) {
+      if (p.hostIp.includes(':')) continue; // IPv6 host addresses: the userland proxy (port-proxy.ts)
       const dst = p.hostIp === '0.0.0.0' ? 'meta nfproto ipv4 ' : `ip daddr ${p.hostIp} `;
       out.push(`${dst}${p.protocol} dport ${p.hostPort} dnat ip to ${p.containerIp}:${p.containerPort}`);
     }

@@ -9,9 +9,9 @@ export function portInUse(protocol: string, hostIp: string, port: number): Promi
     if (protocol === 'tcp') {
       const srv = createServer();
       srv.once('error', () => resolve(true));
-      srv.listen({ host: hostIp, port, exclusive: true }, () => srv.close(() => resolve(false)));
+      srv.listen({ host: hostIp, port, exclusive: true, ipv6Only: hostIp.includes(':') }, () => srv.close(() => resolve(false)));
     } else if (protocol === 'udp') {
-      const sock = createSocket('udp4');
+      const sock = createSocket(hostIp.includes(':') ? 'udp6' : 'udp4');
       sock.once('error', () => { sock.close(); resolve(true); });
       sock.bind({ address: hostIp, port, exclusive: true }, () => sock.close(() => resolve(false)));
     } else {

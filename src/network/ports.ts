@@ -1,6 +1,7 @@
 // Published ports: host port allocation (pure bookkeeping) and the Docker wire shapes for PortBindings and
 // NetworkSettings.Ports, so the API layer translates with one call each way.
 import { conflict, invalid, unavailable } from '../lib/errors.js';
+import { isIP } from 'node:net';
 import { isIp4 } from './cidr.js';
 import type { PortBinding, PortMapping } from './types.js';
 
@@ -52,8 +53,9 @@ export class PortAllocator {
   private key(proto: string, ip: string, port: number) { return `${proto}/${ip}/${port}`; }
 
   private taken(proto: string, ip: string, port: number): boolean {
-    if (this.used.has(this.key(proto, ip, port)) || this.used.has(this.key(proto, '0.0.0.0', port))) return true;
-    if (ip === '0.0.0.0') for (const k of this.used.keys()) if (k.startsWith(`${proto}/`) && k.endsWith(`/${port}`)) return true;
+    const any = ip.includes(':') ? '::' : '0.0.0.0';
+    if (this.used.has(this.key(proto, ip, port)) || this.used.has(this.key(proto, any, port))) return true;
+    if (ip === any) for (const k of this.used.keys()) if (k.startsWith(`${proto}/`) && k.endsWith(`/${port}`) && k.includes(':') === ip.includes(':')) return true;
     return false;
   }
 
@@ -65,8 +67,8 @@ export class PortAllocator {
     const out: PortMapping[] = [];
     try {
       for (const b of bindings) {
-        const hostIp = b.hostIp || '0.0.0.0';
-        if (!isIp4(hostIp)) throw invalid(`invalid host IP ${hostIp}: IPv6 port publishing is not supported yet`);
+        const hostIp = (b.hostIp || '0.0.0.0').replace(/^\[(.*)\]$/, '$1');
+        if (!isIp4(hostIp) && isIP(hostIp) !== 6) throw invalid(`invalid host IP ${hostIp}`);
         const [lo, hi] = parseRange(b.hostPort, this.ephemeral);
         let chosen = 0;
         for (let p = lo; p <= hi && !chosen; p++) {

@@ -30,6 +30,7 @@ import { enableBridgeNetfilter, enableIpv4Forwarding, enableIpv6Forwarding, enab
 import type { EndpointRequest, NetworkAttachRequest, NetworkCreateRequest, NetworkService, NetworkSummary, SandboxInfo } from './types.js';
 import { settleAll, UndoList } from './undo.js';
 import { probeKernelLinks } from './kernel-probe.js';
+import { PortProxies } from './port-proxy.js';
 
 export interface NetworkServiceOptions {
   config: DaemonConfig;
@@ -79,6 +80,7 @@ class Service implements NetworkService {
   private readonly session: IpSession;
   private readonly hostIp: HostIp;
   private readonly dns: EmbeddedDns;
+  private readonly proxies: PortProxies;
   private kernel: KernelLinks | undefined;
   private initialised = false;
   /** Network create/remove and endpoint counts change under this lock. */
@@ -93,6 +95,7 @@ class Service implements NetworkService {
     this.firewall = opts.firewall ?? (c.iptables ? createNftFirewall(c.firewallTable) : noFirewall);
     this.store = new NetworkStore(join(c.dataRoot, 'network'));
     this.netnsDir = join(c.execRoot, 'netns');
+    this.proxies = new PortProxies(opts.logger);
     this.dns = new EmbeddedDns((net, ip, name, type) => this.lookup(net, ip, name, type), opts.logger, opts.dnsPort ?? 53);
   }
 
@@ -303,6 +306,7 @@ class Service implements NetworkService {
     });
     const user = (saved?.networks ?? []).filter((n) => !['bridge', 'host', 'none'].includes(n.name) && !n.predefined);
     this.dns.closeAll();
+    this.proxies.stopAll();
     this.nets = [...builtin, ...user].map((r) => this.makeNet(r));
     // The default bridge's allocator honours --fixed-cidr even when --bip names the gateway.
     this.nets[0]!.alloc = new AddressAllocator(plan);
@@ -343,6 +347,7 @@ class Service implements NetworkService {
       }
       this.claimRecord(rec);
       this.records.set(rec.containerId, rec);
+      await this.startProxies(rec).catch((e) => this.log.warn('could not restore IPv6 port proxies', { containerId: rec.containerId, error: errorMessage(e) }));
     }
     // A live container keeps whatever carries its name even when its record was lost: adopt() will follow.
     const liveIds = [...(live ?? [])];
@@ -437,6 +442,8 @@ class Service implements NetworkService {
           // On failure the table is rewritten without this container (the records entry is gone by then).
           undo.push(() => this.firewall.apply(this.firewallState()));
           await this.firewall.apply(this.firewallState());
+          await this.startProxies(rec);
+          undo.push(() => this.proxies.stop(req.containerId));
         }
         return rec.sandbox;
       } catch (e) {
@@ -717,7 +724,14 @@ class Service implements NetworkService {
     });
   }
 
+  /** Userland listeners for ports published on IPv6 host addresses (see port-proxy.ts). */
+  private async startProxies(rec: EndpointRecord): Promise<void> {
+    const target = this.portLink(rec)?.endpoint.ipAddress;
+    if (target && rec.sandbox.ports?.some((m) => m.hostIp.includes(':'))) await this.proxies.start(rec.containerId, rec.sandbox.ports, target);
+  }
+
   private async teardown(rec: EndpointRecord): Promise<void> {
+    this.proxies.stop(rec.containerId);
     if (rec.mode !== 'container') {
       await settleAll([
         ...(rec.links ?? []).map((l) => (l.vethHost ? deleteLink(this.hostIp, l.vethHost) : Promise.resolve())),
@@ -792,6 +806,7 @@ class Service implements NetworkService {
       await this.detach(rec.containerId).catch((e) => this.log.warn('could not remove sandbox at shutdown', { containerId: rec.containerId, error: errorMessage(e) }));
     }
     this.dns.closeAll();
+    this.proxies.stopAll();
     await this.firewall.remove();
     for (const n of this.nets.filter(isBridge)) await removeBridge(this.hostIp, n.rec.device!).catch((e) => this.log.warn('could not remove bridge', { device: n.rec.device, error: errorMessage(e) }));
     this.initialised = false;

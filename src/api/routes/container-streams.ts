@@ -58,8 +58,16 @@ export function containerStreamRoutes(r: Router, engine: Engine): void {
     res.end(JSON.stringify({ Error: null, StatusCode: code }) + '\n');
   });
 
-  r.addHijack('POST', '/containers/{id}/attach', async ({ socket, params, query, apiVersion, upgrade, head }) => {
+  r.addHijack('POST', '/containers/{id}/attach', async ({ req, socket, params, query, apiVersion, upgrade, head }) => {
     const c = containers.get(params[0]);
+    // A request body (dockerode sends its options as JSON) is not stdin: only bytes after Content-Length are.
+    let skip = upgrade ? Number(req.headers['content-length'] ?? 0) || 0 : Infinity;
+    const stdinOf = (d: Buffer): Buffer => {
+      if (skip <= 0) return d;
+      const n = Math.min(skip, d.length);
+      skip -= n;
+      return d.subarray(n);
+    };
     const wantStdin = boolParam(query, 'stdin') && c.config.OpenStdin;
     const wantStdout = boolParam(query, 'stdout'), wantStderr = boolParam(query, 'stderr');
     const wantLogs = boolParam(query, 'logs'), wantStream = boolParam(query, 'stream');
@@ -88,8 +96,9 @@ export function containerStreamRoutes(r: Router, engine: Engine): void {
     s.onOutput(send);
     s.onClose(() => { socket.end(); });
     if (wantStdin) {
-      if (head.length) s.writeStdin(head);
-      socket.on('data', (d: Buffer) => s.writeStdin(d));
+      const first = stdinOf(head);
+      if (first.length) s.writeStdin(first);
+      socket.on('data', (d: Buffer) => { const b = stdinOf(d); if (b.length) s.writeStdin(b); });
       socket.on('end', () => { if (c.config.StdinOnce) s.closeStdin(); });
     }
   });

@@ -2,7 +2,7 @@
 import type { Router } from '../router.js';
 import type { Engine } from '../../engine/engine.js';
 import { intParam, readJsonBody, sendJson, sendEmpty } from '../http-util.js';
-import { invalid } from '../../lib/errors.js';
+import { invalid, errorMessage } from '../../lib/errors.js';
 import { frame, writeHijackHead } from '../streams.js';
 import { writeRawError } from '../server.js';
 
@@ -45,14 +45,18 @@ export function execRoutes(r: Router, engine: Engine): void {
       return;
     }
     const tty = body.Tty ?? exec.config.Tty;
+    // As dockerd does: the 101 goes out before the process starts, so a client never gets output in the same read
+    // as the response head (docker-py reads the head buffered and the stream from the raw socket, losing such bytes).
+    writeHijackHead(socket, { upgrade, apiVersion, tty });
     let started;
     try {
       started = await execs.start(params[0], true, tty);
     } catch (e) {
-      writeRawError(socket, e);
+      // After the 101 a start error can only travel in-band: dockerd writes it to stdout; ExitCode tells the rest.
+      const msg = Buffer.from(errorMessage(e) + '\r\n');
+      socket.end(tty ? msg : frame(1, msg));
       return;
     }
-    writeHijackHead(socket, { upgrade, apiVersion, tty });
     const handle = started.handle!;
     const cfg = exec.config;
     const session = handle.attach;

@@ -19,7 +19,7 @@ import { generateName, validateName } from './names.js';
 import { shouldRestart, nextBackoff } from './restart-policy.js';
 import { buildRuntimeSpec, hostInfo } from './spec-input.js';
 import { checkHostConfig } from './host-config-check.js';
-import { attachFields, validateContainerNetworking } from '../networks.js';
+import { attachFields, publishEndpointEvents, validateContainerNetworking } from '../networks.js';
 import type { VolumeService } from '../volumes/service.js';
 import { createMountPoints, prepareMounts, removeAnonymousVolumes } from './mount-setup.js';
 
@@ -140,8 +140,9 @@ export class ContainerService {
         macAddress: c.config.MacAddress,
       });
       undo.push(() => network.detach(c.id));
+      publishEndpointEvents(this.deps.events, network, 'connect', c.id, sharedWith ? [] : sandbox.endpoints);
       undo.push(() => this.deps.volumes.releaseContainer(c.id));
-      const userMounts = await prepareMounts(c.id, c.mountPoints ?? [], c.hostConfig.Tmpfs as Record<string, string> | undefined, layer.mergedDir, this.deps.volumes);
+      const userMounts = await prepareMounts(c, layer.mergedDir, this.deps.volumes, { find: (r) => this.store.get(r), dir: (id) => this.store.dir(id) });
       const spec = await buildRuntimeSpec(c, layer.mergedDir, sandbox, this.deps, { mounts: userMounts, find: (r) => this.store.get(r) });
       await runtime.delete(c.id).catch(() => undefined); // stale runc state from a crash
       const { pid } = await runtime.create({
@@ -234,7 +235,9 @@ export class ContainerService {
   private async cleanupAfterExit(c: ContainerRecord): Promise<void> {
     const { runtime, network, images } = this.deps;
     await runtime.delete(c.id).catch((e) => this.deps.logger.warn('runtime delete failed', { id: c.id, err: errorMessage(e) }));
+    const endpoints = c.sandbox?.endpoints ?? [];
     await network.detach(c.id).catch((e) => this.deps.logger.warn('network detach failed', { id: c.id, err: errorMessage(e) }));
+    publishEndpointEvents(this.deps.events, network, 'disconnect', c.id, c.hostConfig.NetworkMode.startsWith('container:') ? [] : endpoints);
     c.sandbox = undefined;
     await this.deps.volumes.releaseContainer(c.id);
     await images.unmountContainerLayer(images.containerLayer(c.id, c.imageId)).catch((e) => this.deps.logger.warn('unmount failed', { id: c.id, err: errorMessage(e) }));

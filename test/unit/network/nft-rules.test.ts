@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { renderDelete, renderPortsUpdate, renderTable } from '../../../src/network/nft-rules.js';
+import { renderDelete, renderPortsUpdate, renderTable, renderUserChain } from '../../../src/network/nft-rules.js';
 
 // Golden files live beside the sources (dist holds only the compiled test); UPDATE_GOLDEN=1 rewrites them.
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../test/unit/network/golden');
@@ -43,4 +43,27 @@ test('ports-only update flushes and refills the published chain in one script', 
     { protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80 },
   ] }] });
   assert.equal(out, 'flush chain inet berth published\nadd rule inet berth published meta nfproto ipv4 tcp dport 8080 dnat ip to 172.17.0.2:80\n');
+});
+
+test('isolation between bridges, internal networks, enable_icc=false, IPv6 masquerade', () => {
+  const out = renderTable('berth', { bridges: [
+    { device: 'berth0', subnet: '172.17.0.0/16', masquerade: true },
+    { device: 'br-a', subnet: '172.18.0.0/16', masquerade: true, icc: false, subnet6: 'fd00:1::/64' },
+    { device: 'br-i', subnet: '172.19.0.0/16', masquerade: true, internal: true },
+  ] });
+  golden('user-networks.nft', out);
+  assert.match(out, /iifname "berth0" oifname \{ "br-a", "br-i" \} drop/);
+  assert.match(out, /iifname "br-a" oifname "br-a" drop/);
+  assert.match(out, /iifname "br-i" oifname != "br-i" drop/);
+  assert.doesNotMatch(out, /ip saddr 172\.19\.0\.0\/16 oifname != "br-i" masquerade/);
+  assert.match(out, /ip6 saddr fd00:1::\/64 oifname != "br-a" masquerade/);
+  // Isolation comes before any accept of the forward chain.
+  const fwd = out.slice(out.indexOf('chain forward'));
+  assert.ok(fwd.indexOf('oifname != "br-i" drop') < fwd.indexOf(' accept\n'));
+});
+
+test('the user chain is only ever added, never deleted or flushed', () => {
+  const out = renderUserChain('berth');
+  assert.equal(out, 'add table inet berth_user\nadd chain inet berth_user forward { type filter hook forward priority -10; policy accept; }\n');
+  assert.doesNotMatch(out, /delete|flush/);
 });
