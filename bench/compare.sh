@@ -56,6 +56,12 @@ cleanup() {
     grep " $work/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   fi
   rm -rf "$work"
+  # dockerd bind-mounts its data root onto itself; a dockerd that did not shut down cleanly leaves that behind
+  if [ -n "${dockerd_pid:-}" ] && ! pgrep -x dockerd >/dev/null && grep -q ' /var/lib/docker-anchor ' /proc/mounts; then
+    umount /var/lib/docker-anchor 2>/dev/null || true
+  fi
+  # the (empty) --cgroup-parent directories berthd created
+  for d in /sys/fs/cgroup/berth-bench /sys/fs/cgroup/*/berth-bench; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -68,6 +74,7 @@ if command -v dockerd >/dev/null 2>&1; then
   if ! up "$D"; then
     dockerd --data-root /var/lib/docker-anchor --iptables=false --ip-masq=false >"$work/dockerd.log" 2>&1 &
     started+=($!)
+    dockerd_pid=$!
     wait_up "$D" $! 30 || { echo "dockerd did not come up:" >&2; tail -20 "$work/dockerd.log" >&2; exit 1; }
   fi
   dk "$D" image inspect busybox:latest >/dev/null 2>&1 || dk "$D" import "$work/busybox.tar" busybox:latest >/dev/null

@@ -9,6 +9,9 @@ for pair in runc:runc conmon:conmon busybox-static:/bin/busybox iproute2:ip nfta
   if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "$bin" ]; then need="$need $pkg"; fi
 done
 if ! command -v node >/dev/null 2>&1; then need="$need nodejs npm"; fi
+# The SDK compat tests: docker-py for the system python3 (test/compat/docker-py.test.ts) and docker-compose 1.29.
+if ! /usr/bin/python3 -c 'import docker' >/dev/null 2>&1; then need="$need python3-docker"; fi
+if [ ! -x /usr/bin/docker-compose ]; then need="$need docker-compose"; fi
 if [ -n "$need" ]; then
   echo "installing:$need"
   export DEBIAN_FRONTEND=noninteractive

@@ -3,16 +3,17 @@
 #   1. --cpu-prof + --log-level debug, N x `docker run --rm busybox true` -> cpu profile, per-request log
 #   2. strace -f -e execve over M more runs -> helper processes spawned per run (by binary)
 #   3. K detached `sleep 3600` containers -> RSS/PSS of berthd, its children and each conmon
+#   4. (--import-mb N > 0) --cpu-prof of `docker import` of an N MB tarball (60% random, 40% text)
 # Everything lands in OUT (default bench/results/profile-<date>); berthd is stopped with SIGTERM at the end.
-#   bench/tools/profile-berthd.sh [--rev REV] [--runs N] [--strace-runs M] [--density K] [--out DIR]
+#   bench/tools/profile-berthd.sh [--rev REV] [--runs N] [--strace-runs M] [--density K] [--import-mb N] [--out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 client=${CLIENT:-/usr/local/bin/docker}
-rev=HEAD runs=50 sruns=10 dens=50 out=bench/results/profile-$(date +%Y-%m-%d)
+rev=HEAD runs=50 sruns=10 dens=50 imb=0 out=bench/results/profile-$(date +%Y-%m-%d)
 while [ $# -gt 0 ]; do
   case "$1" in
-    --rev) rev=$2 ;; --runs) runs=$2 ;; --strace-runs) sruns=$2 ;; --density) dens=$2 ;; --out) out=$2 ;;
+    --rev) rev=$2 ;; --runs) runs=$2 ;; --strace-runs) sruns=$2 ;; --density) dens=$2 ;; --import-mb) imb=$2 ;; --out) out=$2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -33,6 +34,8 @@ cleanup() {
   stop_berthd
   grep " $work/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$work"
+  # the (empty) --cgroup-parent directories berthd created
+  for d in /sys/fs/cgroup/berth-prof /sys/fs/cgroup/*/berth-prof; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true
 }
 trap cleanup EXIT
 start_berthd() {  # start_berthd LOGFILE [node flags...]
@@ -58,12 +61,15 @@ rm -rf "$work/prof"; mkdir -p "$work/prof"
 start_berthd "$out/berthd-debug.log" --cpu-prof --cpu-prof-dir "$work/prof"
 dk import "$work/busybox.tar" busybox:latest >/dev/null
 dk run --rm busybox:latest true   # warm-up
+fds() { echo "fds $(ls /proc/$bpid/fd | wc -l), of which unix seqpacket $(ss -xp 2>/dev/null | grep -c "u_seq.*pid=$bpid,")"; }
+echo "berthd after warm-up: $(fds)" | tee -a "$out/info.txt"
 s=${EPOCHREALTIME/./}
 for i in $(seq "$runs"); do
   a=${EPOCHREALTIME/./}; dk run --rm busybox:latest true; b=${EPOCHREALTIME/./}
   echo "$(( (10#$b - 10#$a) / 1000 ))" >>"$out/run-ms.txt"
 done
 e=${EPOCHREALTIME/./}
+echo "berthd after $runs more runs: $(fds)" | tee -a "$out/info.txt"
 echo "cpu-prof phase: $runs runs in $(( (10#$e - 10#$s) / 1000 )) ms; berthd CPU (utime+stime ticks): $(awk '{print $14+$15}' /proc/$bpid/stat)" | tee -a "$out/info.txt"
 stop_berthd
 cp "$work"/prof/*.cpuprofile "$out/berthd.cpuprofile"
@@ -73,9 +79,9 @@ node bench/tools/cpuprofile-top.mjs --by file --top 25 "$out/berthd.cpuprofile" 
 # ---- 2. processes spawned per run (strace -f of berthd, execve only)
 start_berthd "$out/berthd-strace.log"
 dk run --rm busybox:latest true
-if command -v strace >/dev/null; then
-  # --seccomp-bpf: only execve stops the tracee, so the timings stay close to an untraced run
-  strace -f -q -tt --seccomp-bpf -e trace=execve -e signal=none -o "$out/execve.strace" -p "$bpid" &
+if [ "$sruns" -gt 0 ] && command -v strace >/dev/null; then
+  # (--seccomp-bpf would cut the overhead but is refused with -p: every syscall stops, durations are inflated)
+  strace -f -q -tt -e trace=execve -e signal=none -o "$out/execve.strace" -p "$bpid" &
   spid=$!
   sleep 1
   for i in $(seq "$sruns"); do dk run --rm busybox:latest true; done
@@ -115,4 +121,20 @@ dk rm -f $(for i in $(seq "$dens"); do echo "prof-d$i"; done) >/dev/null
 e=${EPOCHREALTIME/./}
 echo "rm -f of $dens: $(( (10#$e - 10#$s) / 1000 )) ms" | tee -a "$out/memory.txt"
 stop_berthd
+
+# ---- 4. import profile
+if [ "$imb" -gt 0 ]; then
+  mkdir -p "$work/big"
+  for i in $(seq "$imb"); do
+    if [ $((i % 5)) -lt 3 ]; then head -c 1048576 /dev/urandom >"$work/big/f$i"; else { yes 'berth import profile text line' | head -c 1048576 >"$work/big/f$i"; } || true; fi
+  done
+  tar -C "$work/big" -cf "$work/big.tar" .
+  rm -rf "$work/prof"; mkdir -p "$work/prof"
+  start_berthd "$out/berthd-import.log" --cpu-prof --cpu-prof-dir "$work/prof"
+  s=${EPOCHREALTIME/./}; dk import "$work/big.tar" big:latest >/dev/null; e=${EPOCHREALTIME/./}
+  echo "import of $imb MB: $(( (10#$e - 10#$s) / 1000 )) ms" | tee -a "$out/info.txt"
+  stop_berthd
+  cp "$work"/prof/*.cpuprofile "$out/import.cpuprofile"
+  node bench/tools/cpuprofile-top.mjs --top 30 "$out/import.cpuprofile" >"$out/import-cpuprofile-top.txt"
+fi
 echo "results in $out"

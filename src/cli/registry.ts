@@ -17,6 +17,7 @@ const L = {
   cp: () => import('./commands/cp.js'),
   stats: () => import('./commands/stats.js'),
   misc: () => import('./commands/container-misc.js'),
+  network: () => import('./commands/network.js'),
 } satisfies Record<string, Loader>;
 
 type Entry = [Loader, string];
@@ -49,6 +50,11 @@ const MANAGEMENT: Record<string, Record<string, Entry>> = {
     save: TOP.save!, load: TOP.load!, import: TOP.import!, inspect: e(L.inspect, 'imageInspect'),
     prune: e(L.system, 'imagePrune'),
   },
+  network: {
+    create: e(L.network, 'networkCreate'), ls: e(L.network, 'networkLs'), list: e(L.network, 'networkLs'),
+    inspect: e(L.network, 'networkInspect'), rm: e(L.network, 'networkRm'), remove: e(L.network, 'networkRm'),
+    prune: e(L.network, 'networkPrune'), connect: e(L.network, 'networkConnect'), disconnect: e(L.network, 'networkDisconnect'),
+  },
   system: {
     df: e(L.system, 'df'), prune: e(L.system, 'systemPrune'), info: TOP.info!, events: TOP.events!,
   },
@@ -73,7 +79,7 @@ export function resolve(argv: string[]): Resolved | { unknown: string; group?: s
 }
 
 export const GROUP_DESCRIPTIONS: Record<string, string> = {
-  container: 'Manage containers', image: 'Manage images', system: 'Manage Docker',
+  container: 'Manage containers', image: 'Manage images', network: 'Manage networks', system: 'Manage Docker',
 };
 export const groupCommands = (g: string): string[] => Object.keys(MANAGEMENT[g] ?? {});
 export const topCommands = (): string[] => Object.keys(TOP);

@@ -195,7 +195,9 @@ export class ApiClient {
 
   private rawRequest(method: string, path: string, headers: Record<string, string>, useAgent: boolean): http.ClientRequest {
     const ep = this.endpoint;
-    const base: http.RequestOptions = { method, path, headers: { Host: 'api.moby.localhost', ...headers } };
+    // Like the Go client: the dummy host over unix sockets, the real one over TCP (TLS verifies the name Node derives from it).
+    const hostHeader = ep.socketPath ? 'api.moby.localhost' : `${ep.hostname}:${ep.port}`;
+    const base: http.RequestOptions = { method, path, headers: { Host: hostHeader, ...headers } };
     if (useAgent) base.agent = this.agent;
     else if (ep.tls) base.agent = false;
     else base.agent = false;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
-import { startDaemon, busyboxTarball, sleep, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, busyboxTarball, sleep, waitFor, type TestDaemon } from '../helpers/daemon.js';
 
 let d: TestDaemon;
 let docker: Docker;
@@ -92,6 +92,17 @@ test('createContainer, hijacked attach, start, wait: output split by stream and 
   await c.remove();
 });
 
+test('docker.run: the SDK convenience (create, attach without hijack, start, wait)', async () => {
+  const out = new PassThrough(), err = new PassThrough();
+  let stdout = '', stderr = '';
+  out.on('data', (c) => { stdout += c; });
+  err.on('data', (c) => { stderr += c; });
+  const [res, container] = await docker.run('busybox', ['sh', '-c', 'echo run-out; echo run-err >&2; exit 2'], [out, err], { Tty: false });
+  assert.equal(res.StatusCode, 2);
+  await waitFor(() => stdout === 'run-out\n' && stderr === 'run-err\n', 5_000, () => `stdout ${JSON.stringify(stdout)} stderr ${JSON.stringify(stderr)}`);
+  await container.remove();
+});
+
 test('attach with stdin: what is written comes back', async () => {
   const c = await docker.createContainer({
     Image: 'busybox', Cmd: ['cat'], OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
@@ -155,6 +166,12 @@ test('exec: create, start (hijacked and plain), inspect ExitCode', async () => {
   (s3 as any).end();
   assert.equal((await out3).stdout, 'echoed\n');
   assert.equal((await exec3.inspect()).ExitCode, 0);
+
+  // A missing binary: the 101 has gone out, so the start error arrives on stdout and ExitCode is 127, as with dockerd.
+  const exec5 = await c.exec({ Cmd: ['no-such-binary-dockerode'], AttachStdout: true, AttachStderr: true });
+  const out5 = await demux(await exec5.start({ hijack: true, stdin: false }));
+  assert.match(out5.stdout, /no-such-binary-dockerode/);
+  assert.equal((await exec5.inspect()).ExitCode, 127);
 
   // Detached exec: returns at once; inspect shows it running, then its exit code.
   const exec4 = await c.exec({ Cmd: ['sh', '-c', 'sleep 0.3; exit 5'] });

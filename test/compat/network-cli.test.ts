@@ -326,3 +326,23 @@ test('several networks at run, and events for create/connect/disconnect/destroy'
   const ev = ok(d.docker(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=network', '--format', '{{.Action}} {{.Actor.Attributes.name}}']), 'events');
   for (const l of ['create ma', 'create mb', 'connect ma', 'connect mb', 'disconnect ma', 'disconnect mb', 'destroy ma', 'destroy mb']) assert.ok(ev.includes(l), `${l} in\n${ev}`);
 });
+
+test('the berth CLI: network create/ls/inspect/connect/disconnect/rm/prune', () => {
+  const sub = freeSubnet(15);
+  const id = ok(d.berth(['network', 'create', '--subnet', sub, '--label', 'k=v', 'bn']), 'create').trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  assert.match(ok(d.berth(['network', 'ls']), 'ls'), /^NETWORK ID\s+NAME\s+DRIVER\s+SCOPE\n/);
+  assert.equal(ok(d.berth(['network', 'ls', '-q', '--filter', 'label=k=v']), 'ls -q').trim(), id.slice(0, 12));
+  assert.equal(ok(d.berth(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', 'bn']), 'inspect').trim(), sub);
+  ok(d.docker(['run', '-d', '--name', 'bc', 'busybox', 'sleep', '300']), 'run');
+  ok(d.berth(['network', 'connect', '--alias', 'ba', 'bn', 'bc']), 'connect');
+  assert.match(ok(d.docker(['inspect', '-f', '{{json (index .NetworkSettings.Networks "bn").Aliases}}', 'bc']), 'aliases'), /"ba"/);
+  ok(d.berth(['network', 'disconnect', 'bn', 'bc']), 'disconnect');
+  ok(d.docker(['rm', '-f', 'bc']), 'rm');
+  const rm = d.berth(['network', 'rm', 'bn', 'nosuch']);
+  assert.equal(rm.code, 1);
+  assert.equal(rm.stdout, 'bn\n');
+  assert.match(rm.stderr, /network nosuch not found/);
+  ok(d.berth(['network', 'create', 'bp']), 'create bp');
+  assert.match(ok(d.berth(['network', 'prune', '-f']), 'prune'), /Deleted Networks:\nbp\n/);
+});
