@@ -49,9 +49,11 @@ function session(sock: SeqpacketSocket): AttachSession {
   let closed = false;
   let stdinClosed = false;
 
+  // Whoever ends the session (conmon or us), the socket is destroyed so berthd never keeps the fd.
   const fireClose = () => {
     if (closed) return;
     closed = true;
+    try { sock.destroy(); } catch { /* already gone */ }
     for (const cb of closeCbs.splice(0)) cb();
   };
   sock.on('data', (packet: Buffer) => {
@@ -88,7 +90,6 @@ function session(sock: SeqpacketSocket): AttachSession {
       sock.end();
     },
     close() {
-      if (!closed) { try { sock.destroy(); } catch { /* gone */ } }
       fireClose();
     },
   };

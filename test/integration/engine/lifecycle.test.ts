@@ -147,3 +147,12 @@ test('list filters: status, exited, label, name, id, ancestor, before/since, lim
   await d.api('DELETE', `/containers/${a}?force=1`);
   await d.api('DELETE', `/containers/${b}?force=1`);
 });
+
+test('attached runs do not leak file descriptors in the daemon', async () => {
+  const { readdirSync: ls } = await import('node:fs');
+  const fds = () => ls(`/proc/${d.proc!.pid}/fd`).length;
+  d.docker(['run', '--rm', 'busybox', 'true']);
+  const before = fds();
+  for (let i = 0; i < 8; i++) assert.equal(d.docker(['run', '--rm', 'busybox', 'echo', 'x']).stdout, 'x\n');
+  assert.ok(fds() <= before + 2, `fds grew from ${before} to ${fds()}`);
+});
