@@ -124,22 +124,25 @@ export class ContainerService {
     const undo: Array<() => Promise<unknown>> = [];
     try {
       const layer = images.containerLayer(c.id, c.imageId);
-      await images.mountContainerLayer(layer);
-      undo.push(() => images.unmountContainerLayer(layer));
       let sharedWith;
       if (c.hostConfig.NetworkMode.startsWith('container:')) {
         const other = this.store.get(c.hostConfig.NetworkMode.slice('container:'.length));
         if (!isActive(other) || !other.sandbox) throw conflict(`cannot join network of a non running container: ${other.id}`);
         sharedWith = other.sandbox;
       }
-      const sandbox = await network.attach({
+      // The overlay mount and the network sandbox do not depend on each other: set them up together.
+      const mounted = images.mountContainerLayer(layer).then(() => { undo.push(() => images.unmountContainerLayer(layer)); });
+      const attached = network.attach({
         containerId: c.id, containerName: c.name.slice(1), hostname: c.config.Hostname, domainname: c.config.Domainname,
         ...attachFields(c, (r) => this.store.find(r)), sharedWith, containerDir: this.store.dir(c.id),
         dns: c.hostConfig.Dns as string[] | undefined, dnsSearch: c.hostConfig.DnsSearch as string[] | undefined,
         dnsOptions: c.hostConfig.DnsOptions as string[] | undefined, extraHosts: c.hostConfig.ExtraHosts as string[] | undefined,
         macAddress: c.config.MacAddress,
-      });
-      undo.push(() => network.detach(c.id));
+      }).then((sb) => { undo.push(() => network.detach(c.id)); return sb; });
+      const [m, a] = await Promise.allSettled([mounted, attached]);
+      if (m.status === 'rejected') throw m.reason;
+      if (a.status === 'rejected') throw a.reason;
+      const sandbox = a.value;
       publishEndpointEvents(this.deps.events, network, 'connect', c.id, sharedWith ? [] : sandbox.endpoints);
       undo.push(() => this.deps.volumes.releaseContainer(c.id));
       const userMounts = await prepareMounts(c, layer.mergedDir, this.deps.volumes, { find: (r) => this.store.get(r), dir: (id) => this.store.dir(id) });
@@ -212,7 +215,6 @@ export class ContainerService {
     if (!c) return;
     await this.mutex.run(id, async () => {
       if (!['running', 'paused', 'restarting'].includes(c.state.status) || c.state.pid === 0) return;
-      await this.cleanupAfterExit(c);
       const ranFor = Date.now() - Date.parse(c.state.startedAt);
       c.state = { ...c.state, status: 'exited', pid: 0, exitCode: info.exitCode, finishedAt: info.finishedAt, oomKilled: info.oomKilled };
       if (info.oomKilled) this.event(c, 'oom');
@@ -221,10 +223,11 @@ export class ContainerService {
         exitCode: info.exitCode, restartCount: c.restartCount, manuallyStopped: c.manuallyStopped, daemonShuttingDown: this.shuttingDown,
       });
       if (restart) this.setStatus(c, 'restarting');
+      // Waiters learn the exit at once; cleanup and the record follow under the lock, so a start or remove
+      // that comes in meanwhile waits for them. A crash before the record is written replays the exit at start-up.
+      for (const r of this.w(id).exit.splice(0)) r(info.exitCode);
+      await this.cleanupAfterExit(c);
       await this.persist(c);
-      const w = this.w(id);
-      const exitWaiters = w.exit.splice(0);
-      for (const r of exitWaiters) r(info.exitCode);
       if (restart) this.scheduleRestart(c, ranFor);
       else if (c.hostConfig.AutoRemove && !this.shuttingDown) {
         setImmediate(() => { void this.remove(c.id, { force: true, volumes: true }).catch((e) => this.deps.logger.warn('auto-remove failed', { id, err: errorMessage(e) })); });
@@ -236,11 +239,16 @@ export class ContainerService {
     const { runtime, network, images } = this.deps;
     await runtime.delete(c.id).catch((e) => this.deps.logger.warn('runtime delete failed', { id: c.id, err: errorMessage(e) }));
     const endpoints = c.sandbox?.endpoints ?? [];
-    await network.detach(c.id).catch((e) => this.deps.logger.warn('network detach failed', { id: c.id, err: errorMessage(e) }));
+    // Once the processes are gone, the network and the filesystem come down independently.
+    await Promise.all([
+      network.detach(c.id).catch((e) => this.deps.logger.warn('network detach failed', { id: c.id, err: errorMessage(e) })),
+      (async () => {
+        await this.deps.volumes.releaseContainer(c.id);
+        await images.unmountContainerLayer(images.containerLayer(c.id, c.imageId)).catch((e) => this.deps.logger.warn('unmount failed', { id: c.id, err: errorMessage(e) }));
+      })(),
+    ]);
     publishEndpointEvents(this.deps.events, network, 'disconnect', c.id, c.hostConfig.NetworkMode.startsWith('container:') ? [] : endpoints);
     c.sandbox = undefined;
-    await this.deps.volumes.releaseContainer(c.id);
-    await images.unmountContainerLayer(images.containerLayer(c.id, c.imageId)).catch((e) => this.deps.logger.warn('unmount failed', { id: c.id, err: errorMessage(e) }));
   }
 
   private scheduleRestart(c: ContainerRecord, ranForMs: number): void {

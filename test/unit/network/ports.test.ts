@@ -47,6 +47,11 @@ test('a port the host already uses is skipped or refused; specific addresses coe
   await a.allocate('x', [{ containerPort: 1, protocol: 'tcp', hostIp: '10.0.0.1', hostPort: '7100' }], free);
   await a.allocate('y', [{ containerPort: 1, protocol: 'tcp', hostIp: '10.0.0.2', hostPort: '7100' }], free);
   await assert.rejects(a.allocate('z', [{ containerPort: 1, protocol: 'tcp', hostPort: '7100' }], free), /already allocated/);
-  await assert.rejects(a.allocate('z', [{ containerPort: 1, protocol: 'tcp', hostIp: '::1', hostPort: '7200' }], free), /IPv6 port publishing/);
+  // IPv6 host addresses are allocated too (served by the userland proxy); '::' conflicts with any IPv6 address only.
+  assert.equal((await a.allocate('z', [{ containerPort: 1, protocol: 'tcp', hostIp: '::1', hostPort: '7200' }], free))[0]!.hostIp, '::1');
+  await assert.rejects(a.allocate('w', [{ containerPort: 1, protocol: 'tcp', hostIp: '::', hostPort: '7200' }], free), /already allocated/);
+  assert.equal((await a.allocate('w', [{ containerPort: 1, protocol: 'tcp', hostIp: '[::]', hostPort: '7300' }], free))[0]!.hostIp, '::');
+  assert.equal((await a.allocate('v', [{ containerPort: 1, protocol: 'tcp', hostPort: '7300' }], free))[0]!.hostPort, 7300);
+  await assert.rejects(a.allocate('z', [{ containerPort: 1, protocol: 'tcp', hostIp: 'bogus', hostPort: '7400' }], free), /invalid host IP bogus/);
   await assert.rejects(a.allocate('z', [{ containerPort: 1, protocol: 'tcp', hostPort: '9-3' }], free), /invalid hostPort/);
 });
