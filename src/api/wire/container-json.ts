@@ -3,7 +3,7 @@ import type { ContainerRecord } from '../../engine/containers/model.js';
 import { derivedState } from '../../engine/containers/model.js';
 import type { Image } from '../../engine/images/types.js';
 import type { EndpointSettings } from '../../network/types.js';
-import { humanDuration } from './human.js';
+import { humanDuration } from '../../lib/go-units.js';
 import { toDockerPortMap } from '../../network/ports.js';
 import { mountsJson } from '../../engine/containers/mounts.js';
 
