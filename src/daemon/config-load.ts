@@ -72,6 +72,7 @@ const OPTIONS: Opt[] = [
   opt('conmon-path', 'string', (c, v) => { c.conmonPath = v as string; }),
   opt('experimental', 'bool', (c, v) => { c.experimental = v as boolean; }),
   opt('labels', 'list', (c, v) => { c.labels = v as string[]; }),
+  opt('userns-remap', 'string', (c, v) => { c.usernsRemap = v as string; }),
 ];
 
 /** Flag names that differ from their daemon.json key. */
@@ -119,6 +120,7 @@ Options:
       --tlscert string                        Path to TLS certificate file
       --tlskey string                         Path to TLS key file
       --tlsverify                             Use TLS and verify the remote
+      --userns-remap string                   User/Group setting for user namespaces
   -v, --version                               Print version information and quit
   -h, --help                                  Print usage
 `;

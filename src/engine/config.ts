@@ -42,6 +42,15 @@ export interface DaemonConfig {
   conmonPath: string;        // '' = search PATH
   experimental: boolean;
   labels: string[];
+  /** dockerd --userns-remap: '' (off), 'default', 'user', 'user:group', 'uid', 'uid:gid'. */
+  usernsRemap: string;
+  /** Resolved by the engine at start when usernsRemap is set (not a flag): mappings and the remapped root. */
+  userns?: {
+    uidMaps: Array<{ containerID: number; hostID: number; size: number }>;
+    gidMaps: Array<{ containerID: number; hostID: number; size: number }>;
+    rootUid: number;
+    rootGid: number;
+  };
 }
 
 export const defaultConfig = (): DaemonConfig => ({
@@ -82,4 +91,5 @@ export const defaultConfig = (): DaemonConfig => ({
   conmonPath: '',
   experimental: false,
   labels: [],
+  usernsRemap: '',
 });

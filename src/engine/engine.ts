@@ -17,6 +17,7 @@ import { createNetworkService } from '../network/index.js';
 import { which } from '../lib/which.js';
 import { newId } from '../lib/ids.js';
 import { readJson, writeJsonAtomic } from '../lib/atomic-file.js';
+import { resolveRemap, setupRemappedRoot } from './userns.js';
 
 export interface Engine {
   id: string;
@@ -36,11 +37,18 @@ export interface Engine {
 }
 
 export async function createEngine(config: DaemonConfig, logger: Logger): Promise<Engine> {
+  if (config.usernsRemap) {
+    // dockerd: everything lives under <data-root>/<uid>.<gid>/ while remapping (a restart without it sees the old state).
+    const remap = await resolveRemap(config.usernsRemap, logger);
+    const dataRoot = await setupRemappedRoot(config.dataRoot, remap);
+    config = { ...config, dataRoot, userns: { uidMaps: remap.uidMaps, gidMaps: remap.gidMaps, rootUid: remap.rootUid, rootGid: remap.rootGid } };
+    logger.info('user namespace remapping enabled', { user: remap.user, group: remap.group, root: `${remap.rootUid}:${remap.rootGid}`, dataRoot });
+  }
   await fs.mkdir(config.dataRoot, { recursive: true, mode: 0o710 });
   await fs.mkdir(config.execRoot, { recursive: true, mode: 0o700 });
   const id = await engineId(config.dataRoot);
   const events = new EventBus();
-  const images = await createImageService({ dataRoot: config.dataRoot, logger });
+  const images = await createImageService({ dataRoot: config.dataRoot, logger, userns: config.userns });
   const runtimeCfg = config.runtimes[config.defaultRuntime] ?? { path: config.defaultRuntime };
   const conmon = config.conmonPath || which('conmon');
   if (!conmon) throw new Error('conmon not found: install the conmon package or set "conmon-path"');
@@ -51,7 +59,8 @@ export async function createEngine(config: DaemonConfig, logger: Logger): Promis
   });
   const network = createNetworkService({ config, logger });
   const initPath = config.initPath || which('docker-init') || which('tini-static') || which('tini') || which('catatonit');
-  const volumes = new VolumeService({ dataRoot: config.dataRoot, logger, events });
+  const rootOwner = config.userns ? { uid: config.userns.rootUid, gid: config.userns.rootGid } : undefined;
+  const volumes = new VolumeService({ dataRoot: config.dataRoot, logger, events, rootOwner });
   await volumes.load();
   const containers = new ContainerService({ config, logger, images, runtime, network, events, volumes, initPath });
   volumes.refs = (name) => containers.list().filter((c) => c.mountPoints?.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.id);

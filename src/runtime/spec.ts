@@ -64,6 +64,19 @@ export function buildMounts(input: SpecInput): OciMount[] {
       if (m.destination === '/sys' || m.type === 'cgroup') m.options = m.options.filter((o) => o !== 'ro');
     }
   }
+  if (input.idMappings) {
+    for (const m of out) {
+      // sysfs can only be mounted in a user namespace that owns the network namespace; ours are made by the
+      // daemon (or are the host's), so bind the host's /sys read-only as dockerd does for host networking.
+      if (m.type === 'sysfs' && input.netns !== undefined) {
+        m.type = 'bind';
+        m.source = '/sys';
+        m.options = ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'];
+      }
+      // dockerd: a read-only remount of the cgroup mount is not possible inside a user namespace.
+      if (m.type === 'cgroup') m.options = m.options.filter((o) => o !== 'ro');
+    }
+  }
   for (const m of user) out.push({ destination: m.destination, type: m.type, source: m.source, options: [...m.options] });
   return out;
 }

@@ -19,7 +19,9 @@ export class ContainerLayers {
   /** containerId → chain IDs its lower dirs use */
   private readonly chains = new Map<string, string[]>();
 
-  constructor(private readonly dataRoot: string, private readonly layers: LayerStore, private readonly logger: Logger) {
+  /** `rootOwner`: host IDs of container root (--userns-remap): the upper and work dirs are created owned by it. */
+  constructor(private readonly dataRoot: string, private readonly layers: LayerStore, private readonly logger: Logger,
+    private readonly rootOwner?: { uid: number; gid: number }) {
     this.root = join(dataRoot, 'containers-rw');
   }
 
@@ -62,6 +64,7 @@ export class ContainerLayers {
     const l = this.layer(containerId, chainIds);
     if (this.chains.has(containerId)) return l;
     for (const d of [l.upperDir, l.workDir, l.mergedDir]) await fs.mkdir(d, { recursive: true, mode: 0o755 });
+    if (this.rootOwner) for (const d of [l.upperDir, l.workDir]) await fs.chown(d, this.rootOwner.uid, this.rootOwner.gid);
     await writeJsonAtomic(join(dir, 'lower.json'), { chainIds });
     this.chains.set(containerId, chainIds);
     return l;

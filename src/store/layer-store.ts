@@ -45,7 +45,9 @@ export class LayerStore {
   private readonly layers = new Map<string, LayerInfo>();
   readonly linkDir: string;
 
-  constructor(readonly root: string, private readonly content: ContentStore, private readonly logger: Logger) {
+  /** `mapIds`: archive uid/gid → host IDs, for a --userns-remap daemon (Docker's overlay2 shifts at unpack too). */
+  constructor(readonly root: string, private readonly content: ContentStore, private readonly logger: Logger,
+    private readonly mapIds?: (uid: number, gid: number) => { uid: number; gid: number }) {
     this.linkDir = join(root, 'l');
   }
 
@@ -143,7 +145,7 @@ export class LayerStore {
     plain.on('error', (e) => counter.destroy(e));
     plain.pipe(counter);
     try {
-      const r = await extractTar(counter, dest, { whiteouts: 'overlay', parentSymlinks: 'refuse', preserveOwners: true, signal });
+      const r = await extractTar(counter, dest, { whiteouts: 'overlay', parentSymlinks: 'refuse', preserveOwners: true, mapIds: this.mapIds, signal });
       return { diffId: counter.digest(), size: r.size, tarSize: counter.size };
     } catch (e) {
       if (isEngineError(e)) throw e;

@@ -11,7 +11,7 @@ import { dirname, join, basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { invalid } from '../lib/errors.js';
+import { errorMessage, invalid } from '../lib/errors.js';
 import { cleanMemberPath, resolveInRoot } from './root-paths.js';
 import { makeFifos, makeOverlayWhiteouts, markOpaque, opaqueMarker, whiteoutMetaPrefix, whiteoutPrefix } from './whiteouts.js';
 
@@ -27,6 +27,8 @@ export interface ExtractOptions {
   preserveOwners?: boolean;
   /** With preserveOwners: use this owner instead of the archive's (docker cp without -a). */
   owner?: { uid: number; gid: number };
+  /** With preserveOwners: maps the archive's uid/gid to host IDs (layers of a --userns-remap daemon). */
+  mapIds?: (uid: number, gid: number) => { uid: number; gid: number };
   signal?: AbortSignal;
 }
 
@@ -66,7 +68,7 @@ class Extractor {
       if (this.verified.has(prefix)) continue;
       const abs = join(this.root, prefix);
       const st = fsSync.lstatSync(abs, { throwIfNoEntry: false });
-      if (!st) fsSync.mkdirSync(abs, { mode: 0o755 });
+      if (!st) { fsSync.mkdirSync(abs, { mode: 0o755 }); this.ownImplicit(abs); }
       else if (st.isSymbolicLink()) throw invalid(`refusing to extract through symlink ${prefix} (breakout)`);
       else if (!st.isDirectory()) throw invalid(`not a directory: ${prefix}`);
       this.verified.add(prefix);
@@ -104,6 +106,9 @@ class Extractor {
       path: abs, mode: (header.mode ?? 0o644) & 0o7777, mtime: header.mtime,
       uid: this.opts.owner?.uid ?? header.uid ?? 0, gid: this.opts.owner?.gid ?? header.gid ?? 0,
     };
+    if (this.opts.mapIds && !this.opts.owner) {
+      try { Object.assign(meta, this.opts.mapIds(meta.uid, meta.gid)); } catch (e) { throw invalid(`invalid tar member ${JSON.stringify(header.name)}: ${errorMessage(e)}`); }
+    }
     switch (type) {
       case 'file':
       case 'contiguous-file':
@@ -189,9 +194,17 @@ class Extractor {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       await fs.mkdir(abs, { mode: 0o755 });
+      this.ownImplicit(abs);
     }
     this.verified.add(rel);
     return abs;
+  }
+
+  /** A directory the archive did not list belongs to (remapped) root. */
+  private ownImplicit(abs: string): void {
+    if (!this.opts.mapIds || !this.opts.preserveOwners) return;
+    const o = this.opts.mapIds(0, 0);
+    fsSync.lchownSync(abs, o.uid, o.gid);
   }
 
   private async finish(m: Deferred, chmod: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 // Starts a real berthd on temporary roots, socket, bridge, subnet and firewall table, so suites run side by side.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import http from 'node:http';
@@ -42,9 +42,11 @@ export function uniqueSuffix(): string {
   return `${process.pid % 10000}${counter}`;
 }
 
-export async function startDaemon(opts: { extraArgs?: string[]; importBusybox?: boolean } = {}): Promise<TestDaemon> {
+export async function startDaemon(opts: { extraArgs?: string[]; importBusybox?: boolean; rootMode?: number } = {}): Promise<TestDaemon> {
   const sfx = uniqueSuffix();
   const root = mkdtempSync(join(tmpdir(), 'berth-it-'));
+  // e.g. 0o711 for --userns-remap: the remapped root must be able to reach the data-root (dockerd checks o+x).
+  if (opts.rootMode !== undefined) chmodSync(root, opts.rootMode);
   const octet = 100 + ((process.pid + counter * 7) % 150);
   const d: TestDaemon = {
     root,

@@ -67,7 +67,7 @@ export function systemRoutes(r: Router, engine: Engine): void {
       DefaultRuntime: cfg.defaultRuntime, Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
       LiveRestoreEnabled: cfg.liveRestore, Isolation: '', InitBinary: 'docker-init',
       ContainerdCommit: { ID: '' }, RuncCommit: { ID: '' }, InitCommit: { ID: '' },
-      SecurityOptions: ['name=seccomp,profile=builtin'], Warnings: null,
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(cfg.userns ? ['name=userns'] : [])], Warnings: null,
     });
   });
 

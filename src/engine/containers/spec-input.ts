@@ -5,7 +5,8 @@ import type { SandboxInfo } from '../../network/types.js';
 import type { HostInfo, ResourceLimits, SpecInput } from '../../runtime/types.js';
 import { buildSpec } from '../../runtime/spec.js';
 import { probeHost } from '../../runtime/host-info.js';
-import { conflict } from '../../lib/errors.js';
+import { conflict, EngineError, errorMessage, invalid } from '../../lib/errors.js';
+import { run } from '../../lib/exec-file.js';
 import type { ContainerDeps } from './service.js';
 
 let host: HostInfo | undefined;
@@ -121,5 +122,32 @@ export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandb
     pid,
     uts: hc.UTSMode === 'host' ? 'host' : undefined,
   };
-  return buildSpec(input, hostInfo());
+  // --userns-remap: every container gets a user namespace with root at the first subordinate IDs, unless it
+  // opted out with --userns=host (dockerd also runs privileged/host-namespace containers only with that opt-out).
+  const userns = deps.config.userns;
+  if (userns && hc.UsernsMode !== 'host') {
+    if (c.hostConfig.Privileged) throw invalid('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+    input.idMappings = { uid: userns.uidMaps, gid: userns.gidMaps };
+  }
+  const spec = buildSpec(input, hostInfo());
+  if (input.idMappings && input.netns && input.netns !== 'host') await applyNetSysctls(spec, input.netns);
+  return spec;
+}
+
+/**
+ * The daemon makes the network namespace before runc creates the user namespace, so the netns belongs to the
+ * initial user namespace and runc (container root, inside the userns) may not write its net.* sysctls. Set them
+ * from the daemon instead (ip_unprivileged_port_start=0 also lets container root bind ports below 1024 there).
+ */
+async function applyNetSysctls(spec: object, netns: string): Promise<void> {
+  const linux = (spec as { linux?: { sysctl?: Record<string, string> } }).linux;
+  const all = linux?.sysctl ?? {};
+  const net = Object.entries(all).filter(([k]) => k.startsWith('net.'));
+  if (!net.length) return;
+  for (const [k] of net) delete all[k];
+  try {
+    await run('nsenter', [`--net=${netns}`, '--', 'sysctl', '-q', '-w', ...net.map(([k, v]) => `${k}=${v}`)]);
+  } catch (e) {
+    throw new EngineError('internal', `failed to set network sysctls in the container's network namespace: ${errorMessage(e)}`);
+  }
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { invalid } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { toHost } from '../../lib/subid.js';
+import type { DaemonConfig } from '../config.js';
 import { ContainerLayers } from '../../store/container-layers.js';
 import { ContentStore } from '../../store/content-store.js';
 import { LayerStore } from '../../store/layer-store.js';
@@ -35,19 +37,22 @@ function targetRef(repo: string, tag?: string): string {
   return familiarString(withDefaultTag(ref));
 }
 
-export async function createImageService(opts: { dataRoot: string; logger: Logger }): Promise<ImageService> {
-  const { dataRoot, logger } = opts;
+export async function createImageService(opts: { dataRoot: string; logger: Logger; userns?: DaemonConfig['userns'] }): Promise<ImageService> {
+  const { dataRoot, logger, userns } = opts;
+  // --userns-remap: layers are unpacked with every uid/gid shifted into the remapped range, as Docker's overlay2 does.
+  const mapIds = userns ? (uid: number, gid: number) => ({ uid: toHost(uid, userns.uidMaps), gid: toHost(gid, userns.gidMaps) }) : undefined;
+  const rootOwner = userns ? { uid: userns.rootUid, gid: userns.rootGid } : undefined;
   const imageRoot = join(dataRoot, 'image');
   await fs.rm(join(dataRoot, 'tmp'), { recursive: true, force: true }); // interrupted loads
   const content = new ContentStore(imageRoot);
   await content.init();
-  const layers = new LayerStore(join(dataRoot, 'overlay2'), content, logger);
+  const layers = new LayerStore(join(dataRoot, 'overlay2'), content, logger, mapIds);
   await layers.init();
   const refs = new ReferenceStore(imageRoot);
   await refs.init();
   const store = new ImageStore(imageRoot, content, layers, refs, logger);
   await store.init();
-  const rw = new ContainerLayers(dataRoot, layers, logger);
+  const rw = new ContainerLayers(dataRoot, layers, logger, rootOwner);
   await rw.init();
   store.containerChains = () => rw.heldChains();
 

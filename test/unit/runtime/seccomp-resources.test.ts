@@ -80,3 +80,22 @@ test('devices: permissions, cgroup rules; namespaces for ipc/pid/uts modes', () 
   const priv = buildSpec({ ...base, privileged: true }, host()) as { linux: { seccomp?: unknown } };
   assert.equal(priv.linux.seccomp, undefined, 'privileged runs unconfined');
 });
+
+test('userns-remap: user namespace + mappings; sysfs bound from the host when the netns is the daemon\'s; cgroup rw', () => {
+  const base = { containerId: 'c', rootfs: '/nonexistent', readonlyRootfs: false, args: ['sh'], env: [], workingDir: '', user: '', hostname: 'h',
+    tty: false, openStdin: false, privileged: false, mounts: [], init: false, cgroupsPath: '/b/c' };
+  const idMappings = { uid: [{ containerID: 0, hostID: 100000, size: 65536 }], gid: [{ containerID: 0, hostID: 100000, size: 65536 }] };
+  type S = { linux: { namespaces: Array<{ type: string }>; uidMappings?: unknown; gidMappings?: unknown }; mounts: Array<{ destination: string; type: string; source: string; options: string[] }> };
+  const joined = buildSpec({ ...base, netns: '/run/berth/netns/c', idMappings }, host()) as S;
+  assert.ok(joined.linux.namespaces.some((n) => n.type === 'user'));
+  assert.deepEqual(joined.linux.uidMappings, idMappings.uid);
+  assert.deepEqual(joined.linux.gidMappings, idMappings.gid);
+  assert.deepEqual(joined.mounts.find((m) => m.destination === '/sys'), { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] });
+  assert.ok(!joined.mounts.find((m) => m.type === 'cgroup')!.options.includes('ro'));
+  const own = buildSpec({ ...base, netns: undefined, idMappings }, host()) as S;
+  assert.equal(own.mounts.find((m) => m.destination === '/sys')!.type, 'sysfs');
+  const plain = buildSpec({ ...base, netns: '/run/berth/netns/c' }, host()) as S;
+  assert.equal(plain.mounts.find((m) => m.destination === '/sys')!.type, 'sysfs');
+  assert.ok(!plain.linux.namespaces.some((n) => n.type === 'user'));
+  assert.ok(plain.mounts.find((m) => m.type === 'cgroup')!.options.includes('ro'));
+});
