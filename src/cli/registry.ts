@@ -18,6 +18,8 @@ const L = {
   stats: () => import('./commands/stats.js'),
   misc: () => import('./commands/container-misc.js'),
   network: () => import('./commands/network.js'),
+  volume: () => import('./commands/volume.js'),
+  update: () => import('./commands/update.js'),
 } satisfies Record<string, Loader>;
 
 type Entry = [Loader, string];
@@ -34,6 +36,7 @@ const TOP: Record<string, Entry> = {
   cp: e(L.cp, 'cp'), inspect: e(L.inspect, 'inspect'), ps: e(L.ps, 'ps'), stats: e(L.stats, 'stats'),
   events: e(L.system, 'events'), info: e(L.system, 'info'), version: e(L.system, 'version'),
   images: e(L.images, 'images'), rmi: e(L.images, 'rmi'), tag: e(L.images, 'tag'), history: e(L.images, 'history'),
+  update: e(L.update, 'update'),
   save: e(L.imageio, 'save'), load: e(L.imageio, 'load'), import: e(L.imageio, 'importCmd'),
 };
 
@@ -43,7 +46,7 @@ const MANAGEMENT: Record<string, Record<string, Entry>> = {
     rm: TOP.rm!, remove: TOP.rm!, rename: TOP.rename!, pause: TOP.pause!, unpause: TOP.unpause!, wait: TOP.wait!,
     attach: TOP.attach!, exec: TOP.exec!, logs: TOP.logs!, top: TOP.top!, diff: TOP.diff!, export: TOP.export!,
     port: TOP.port!, cp: TOP.cp!, inspect: e(L.inspect, 'containerInspect'), ls: TOP.ps!, list: TOP.ps!, ps: TOP.ps!,
-    stats: TOP.stats!, prune: e(L.system, 'containerPrune'),
+    stats: TOP.stats!, prune: e(L.system, 'containerPrune'), update: e(L.update, 'containerUpdate'),
   },
   image: {
     ls: TOP.images!, list: TOP.images!, rm: TOP.rmi!, remove: TOP.rmi!, tag: TOP.tag!, history: TOP.history!,
@@ -54,6 +57,11 @@ const MANAGEMENT: Record<string, Record<string, Entry>> = {
     create: e(L.network, 'networkCreate'), ls: e(L.network, 'networkLs'), list: e(L.network, 'networkLs'),
     inspect: e(L.network, 'networkInspect'), rm: e(L.network, 'networkRm'), remove: e(L.network, 'networkRm'),
     prune: e(L.network, 'networkPrune'), connect: e(L.network, 'networkConnect'), disconnect: e(L.network, 'networkDisconnect'),
+  },
+  volume: {
+    create: e(L.volume, 'volumeCreate'), ls: e(L.volume, 'volumeLs'), list: e(L.volume, 'volumeLs'),
+    inspect: e(L.volume, 'volumeInspect'), rm: e(L.volume, 'volumeRm'), remove: e(L.volume, 'volumeRm'),
+    prune: e(L.volume, 'volumePrune'),
   },
   system: {
     df: e(L.system, 'df'), prune: e(L.system, 'systemPrune'), info: TOP.info!, events: TOP.events!,
@@ -79,7 +87,7 @@ export function resolve(argv: string[]): Resolved | { unknown: string; group?: s
 }
 
 export const GROUP_DESCRIPTIONS: Record<string, string> = {
-  container: 'Manage containers', image: 'Manage images', network: 'Manage networks', system: 'Manage Docker',
+  container: 'Manage containers', image: 'Manage images', network: 'Manage networks', system: 'Manage Docker', volume: 'Manage volumes',
 };
 export const groupCommands = (g: string): string[] => Object.keys(MANAGEMENT[g] ?? {});
 export const topCommands = (): string[] => Object.keys(TOP);

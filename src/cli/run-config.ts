@@ -163,6 +163,9 @@ export function parseMount(v: string): Record<string, unknown> {
   const vol: Record<string, unknown> = {};
   const tmpfs: Record<string, unknown> = {};
   const volOpts: Record<string, string> = {};
+  const volLabels: Record<string, string> = {};
+  // docker's mount parser creates VolumeOptions (with an empty DriverConfig) on the first volume-* field.
+  let volTouched = false, bindTouched = false, tmpfsTouched = false;
   for (const field of v.split(',')) {
     const eq = field.indexOf('=');
     const key = (eq >= 0 ? field.slice(0, eq) : field).toLowerCase().trim();
@@ -173,15 +176,15 @@ export function parseMount(v: string): Record<string, unknown> {
       case 'source': case 'src': source = val; break;
       case 'target': case 'dst': case 'destination': target = val; break;
       case 'readonly': case 'ro': readOnly = truthy(); break;
-      case 'bind-propagation': bind.Propagation = val; break;
-      case 'bind-nonrecursive': bind.NonRecursive = truthy(); break;
-      case 'volume-nocopy': vol.NoCopy = truthy(); break;
-      case 'volume-driver': vol.DriverConfig = { Name: val }; break;
-      case 'volume-subpath': vol.Subpath = val; break;
-      case 'volume-opt': { const [k, ...r] = (val ?? '').split('='); volOpts[k!] = r.join('='); break; }
-      case 'volume-label': break;
-      case 'tmpfs-size': tmpfs.SizeBytes = ramInBytes(val ?? ''); break;
-      case 'tmpfs-mode': tmpfs.Mode = parseInt(val ?? '0', 8); break;
+      case 'bind-propagation': bindTouched = true; bind.Propagation = val; break;
+      case 'bind-nonrecursive': bindTouched = true; bind.NonRecursive = truthy(); break;
+      case 'volume-nocopy': volTouched = true; vol.NoCopy = truthy(); break;
+      case 'volume-driver': volTouched = true; vol.DriverName = val; break;
+      case 'volume-subpath': volTouched = true; vol.Subpath = val; break;
+      case 'volume-opt': { volTouched = true; const [k, ...r] = (val ?? '').split('='); volOpts[k!] = r.join('='); break; }
+      case 'volume-label': { volTouched = true; const [k, ...r] = (val ?? '').split('='); volLabels[k!] = r.join('='); break; }
+      case 'tmpfs-size': tmpfsTouched = true; tmpfs.SizeBytes = ramInBytes(val ?? ''); break;
+      case 'tmpfs-mode': tmpfsTouched = true; tmpfs.Mode = parseInt(val ?? '0', 8); break;
       case 'consistency': break;
       default: throw new ConfigError(`invalid field '${key}' must be a key=value pair`);
     }
@@ -192,9 +195,23 @@ export function parseMount(v: string): Record<string, unknown> {
   if (source) m.Source = type === 'bind' && !source.startsWith('/') ? resolvePath(source) : source;
   m.Target = target;
   if (readOnly) m.ReadOnly = true;
+  if (type !== 'volume' && volTouched) throw new ConfigError(`cannot mix 'volume-*' options with mount type '${type}'`);
+  if (type !== 'bind' && bindTouched) throw new ConfigError(`cannot mix 'bind-*' options with mount type '${type}'`);
+  if (type !== 'tmpfs' && tmpfsTouched) throw new ConfigError(`cannot mix 'tmpfs-*' options with mount type '${type}'`);
   if (type === 'bind' && Object.keys(bind).length) m.BindOptions = bind;
-  if (Object.keys(volOpts).length) vol.DriverConfig = { ...(vol.DriverConfig as object ?? {}), Options: volOpts };
-  if (type === 'volume' && Object.keys(vol).length) m.VolumeOptions = vol;
+  if (type === 'volume' && volTouched) {
+    // mount.VolumeOptions in Go field order, omitempty; map keys sorted like encoding/json.
+    const sorted = (o: Record<string, string>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+    const vo: Record<string, unknown> = {};
+    if (vol.NoCopy) vo.NoCopy = true;
+    if (Object.keys(volLabels).length) vo.Labels = sorted(volLabels);
+    if (vol.Subpath) vo.Subpath = vol.Subpath;
+    const driver: Record<string, unknown> = {};
+    if (vol.DriverName) driver.Name = vol.DriverName;
+    if (Object.keys(volOpts).length) driver.Options = sorted(volOpts);
+    vo.DriverConfig = driver;
+    m.VolumeOptions = vo;
+  }
   if (type === 'tmpfs' && Object.keys(tmpfs).length) m.TmpfsOptions = tmpfs;
   return m;
 }
@@ -359,6 +376,7 @@ export function buildCreateRequest(p: Parsed, ctx: BuildContext): CreateRequest 
     };
   }
 
+  const caps = effectiveCaps(L(p, 'cap-add'), L(p, 'cap-drop'));
   const memorySwap = S(p, 'memory-swap') === '-1' ? -1 : bytesFlag(p, 'memory-swap');
   const cpus = Number(p.flags.cpus ?? 0);
 
@@ -391,8 +409,8 @@ export function buildCreateRequest(p: Parsed, ctx: BuildContext): CreateRequest 
   };
   if (Object.keys(annotations).length) host.Annotations = annotations;
   Object.assign(host, {
-    CapAdd: L(p, 'cap-add').length ? L(p, 'cap-add') : null,
-    CapDrop: L(p, 'cap-drop').length ? L(p, 'cap-drop') : null,
+    CapAdd: caps.add,
+    CapDrop: caps.drop,
     CgroupnsMode: S(p, 'cgroupns'),
     Dns: L(p, 'dns'), DnsOptions: [...L(p, 'dns-option'), ...L(p, 'dns-opt')], DnsSearch: L(p, 'dns-search'),
     ExtraHosts: L(p, 'add-host').length ? L(p, 'add-host').map(normalizeAddHost) : null,
@@ -441,6 +459,19 @@ export function buildCreateRequest(p: Parsed, ctx: BuildContext): CreateRequest 
   if (S(p, 'name')) req.name = S(p, 'name');
   if (S(p, 'platform')) req.platform = S(p, 'platform');
   return req;
+}
+
+/** The docker CLI's capability normalisation: upper case, CAP_ prefix (ALL stays), duplicates dropped, sorted (no
+ * trimming); the daemon resolves ALL and add/drop overlaps. */
+export function effectiveCaps(add: string[], drop: string[]): { add: string[] | null; drop: string[] | null } {
+  const norm = (list: string[]) => {
+    const out = new Set(list.map((c) => {
+      const n = c.toUpperCase();
+      return n === 'ALL' || n.startsWith('CAP_') ? n : 'CAP_' + n;
+    }));
+    return out.size ? [...out].sort() : null;
+  };
+  return { add: norm(add), drop: norm(drop) };
 }
 
 /** docker 28 accepts host=ip as well as host:ip; the daemon gets host:ip. */
