@@ -3,8 +3,9 @@
 // every container of the network reaches on-link; the container's resolv.conf names that address. The
 // source address of a query says which container asks, hence which networks' names it may see.
 // Names it does not own are forwarded, as raw packets, to the upstream resolvers chosen for that container.
+// TCP is served too (length-prefixed, RFC 1035 4.2.2): resolvers retry there when an upstream answer was truncated.
 import { createSocket, type Socket } from 'node:dgram';
-import { isIP } from 'node:net';
+import { createConnection, createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
 import { buildResponse, parseQuery, RCODE_NXDOMAIN, RCODE_SERVFAIL, type Answer } from './dns-packet.js';
@@ -20,6 +21,7 @@ const FORWARD_TIMEOUT_MS = 2000;
 
 export class EmbeddedDns {
   private readonly sockets = new Map<string, Socket[]>();
+  private readonly servers = new Map<string, Server[]>();
 
   constructor(private readonly lookup: Lookup, private readonly logger: Logger, private readonly port = 53) {}
 
@@ -42,37 +44,59 @@ export class EmbeddedDns {
         continue;
       }
       sock.on('error', (e) => this.logger.warn('embedded DNS socket error', { address, error: errorMessage(e) }));
-      sock.on('message', (msg, rinfo) => { void this.answer(networkId, sock, msg, rinfo.address, rinfo.port); });
+      sock.on('message', (msg, rinfo) => { void this.reply(networkId, msg, rinfo.address, false).then((r) => { if (r) sock.send(r, rinfo.port, rinfo.address); }); });
       sock.unref();
       socks.push(sock);
+      const srv = createServer((conn) => this.serveTcp(networkId, conn));
+      srv.on('error', (e) => this.logger.warn('embedded DNS TCP listener failed', { address, error: errorMessage(e) }));
+      srv.listen({ host: address, port: this.port }, () => srv.unref());
+      (this.servers.get(networkId) ?? this.servers.set(networkId, []).get(networkId)!).push(srv);
     }
     this.sockets.set(networkId, socks);
     return ok;
   }
 
+  private serveTcp(networkId: string, conn: import('node:net').Socket): void {
+    let buf = Buffer.alloc(0);
+    conn.setTimeout(10_000, () => conn.destroy());
+    conn.on('error', () => conn.destroy());
+    conn.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        void this.reply(networkId, Buffer.from(msg), conn.remoteAddress ?? '', true).then((r) => {
+          if (!r || conn.destroyed) return;
+          const len = Buffer.alloc(2); len.writeUInt16BE(r.length);
+          conn.write(Buffer.concat([len, r]));
+        });
+      }
+    });
+  }
+
   close(networkId: string): void {
     for (const s of this.sockets.get(networkId) ?? []) s.close();
+    for (const s of this.servers.get(networkId) ?? []) s.close();
     this.sockets.delete(networkId);
+    this.servers.delete(networkId);
   }
 
   closeAll(): void {
     for (const id of [...this.sockets.keys()]) this.close(id);
   }
 
-  private async answer(networkId: string, sock: Socket, msg: Buffer, addr: string, port: number): Promise<void> {
+  private async reply(networkId: string, msg: Buffer, addr: string, tcp: boolean): Promise<Buffer | undefined> {
     const q = parseQuery(msg);
-    if (!q) return;
-    let reply: Buffer;
+    if (!q) return undefined;
     try {
       const r = this.lookup(networkId, addr.replace(/^::ffff:/, ''), q.name, q.type);
-      if (r.kind === 'answer') reply = buildResponse(msg, q, r.answers);
-      else if (r.kind === 'nxdomain') reply = buildResponse(msg, q, [], RCODE_NXDOMAIN);
-      else reply = (await forward(msg, r.servers)) ?? buildResponse(msg, q, [], RCODE_SERVFAIL);
+      if (r.kind === 'answer') return buildResponse(msg, q, r.answers);
+      if (r.kind === 'nxdomain') return buildResponse(msg, q, [], RCODE_NXDOMAIN);
+      return (await (tcp ? forwardTcp : forward)(msg, r.servers)) ?? buildResponse(msg, q, [], RCODE_SERVFAIL);
     } catch (e) {
       this.logger.debug('embedded DNS lookup failed', { name: q.name, error: errorMessage(e) });
-      reply = buildResponse(msg, q, [], RCODE_SERVFAIL);
+      return buildResponse(msg, q, [], RCODE_SERVFAIL);
     }
-    sock.send(reply, port, addr);
   }
 }
 
@@ -89,6 +113,30 @@ async function forward(msg: Buffer, servers: string[]): Promise<Buffer | undefin
       s.on('error', () => done(undefined));
       s.on('message', (m) => { if (m.length >= 2 && m.readUInt16BE(0) === msg.readUInt16BE(0)) done(m); });
       s.send(msg, Number(portText), host);
+    });
+    if (reply) return reply;
+  }
+  return undefined;
+}
+
+/** The same over TCP (a truncated UDP answer makes the client ask again here). */
+async function forwardTcp(msg: Buffer, servers: string[]): Promise<Buffer | undefined> {
+  for (const server of servers) {
+    const [host, portText] = server.includes('#') ? server.split('#') as [string, string] : [server, '53'];
+    if (!isIP(host)) continue;
+    const reply = await new Promise<Buffer | undefined>((resolve) => {
+      let buf = Buffer.alloc(0);
+      const c = createConnection({ host, port: Number(portText) }, () => {
+        const len = Buffer.alloc(2); len.writeUInt16BE(msg.length);
+        c.write(Buffer.concat([len, msg]));
+      });
+      const done = (b: Buffer | undefined) => { c.destroy(); resolve(b); };
+      c.setTimeout(FORWARD_TIMEOUT_MS, () => done(undefined));
+      c.on('error', () => done(undefined));
+      c.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      });
     });
     if (reply) return reply;
   }

@@ -239,12 +239,11 @@ class Service implements NetworkService {
       if (users.length) throw forbidden(`error while removing network: network ${net.rec.name} id ${net.rec.id} has active endpoints`);
       const dependents = this.nets.filter((n) => n.rec.configFrom === net.rec.name);
       if (net.rec.configOnly && dependents.length) throw forbidden(`configuration network "${net.rec.name}" is in use`);
+      // The device goes first: if the kernel refuses, nothing of ours has changed yet.
+      if (isBridge(net)) await removeBridge(this.hostIp, net.rec.device!);
       this.dns.close(net.rec.id);
       this.nets = this.nets.filter((n) => n !== net);
-      if (isBridge(net)) {
-        await removeBridge(this.hostIp, net.rec.device!);
-        await this.firewall.apply(this.firewallState());
-      }
+      if (isBridge(net)) await this.firewall.apply(this.firewallState());
       await this.saveNetworks();
     });
   }
@@ -706,12 +705,16 @@ class Service implements NetworkService {
     return this.serial(containerId, async () => {
       const rec = this.records.get(containerId);
       if (rec) {
-        await this.teardown(rec);
+        // The bookkeeping goes even if the kernel resisted (a busy namespace): the next init() reconciles
+        // whatever a record no longer explains, and the network must not show a ghost endpoint meanwhile.
+        let failed: unknown;
+        await this.teardown(rec).catch((e) => { failed = e; });
         this.records.delete(containerId);
         if (rec.mode === 'bridge' && rec.sandbox.ports?.length) {
           this.ports.release(rec.sandbox.ports);
           await this.firewall.apply(this.firewallState());
         }
+        if (failed) throw failed;
         return;
       }
       // No record (never attached, already detached, or a crash before the record was written): remove what
@@ -732,14 +735,16 @@ class Service implements NetworkService {
 
   private async teardown(rec: EndpointRecord): Promise<void> {
     this.proxies.stop(rec.containerId);
+    let failed: unknown;
     if (rec.mode !== 'container') {
       await settleAll([
         ...(rec.links ?? []).map((l) => (l.vethHost ? deleteLink(this.hostIp, l.vethHost) : Promise.resolve())),
         rec.netnsPath ? removeNetns(this.tools, rec.netnsPath) : Promise.resolve(),
-      ]);
+      ]).catch((e) => { failed = e; });
       for (const l of rec.links ?? []) this.releaseLink(rec, l);
     }
     await this.store.removeEndpoint(rec.containerId);
+    if (failed) throw failed;
   }
 
   adopt(containerId: string, sandbox: SandboxInfo): Promise<void> {

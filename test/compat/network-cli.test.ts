@@ -346,3 +346,31 @@ test('the berth CLI: network create/ls/inspect/connect/disconnect/rm/prune', () 
   ok(d.berth(['network', 'create', 'bp']), 'create bp');
   assert.match(ok(d.berth(['network', 'prune', '-f']), 'prune'), /Deleted Networks:\nbp\n/);
 });
+
+test('the embedded DNS answers over UDP and TCP on the network gateway', async () => {
+  const { createSocket } = await import('node:dgram');
+  ok(d.docker(['network', 'create', '--subnet', freeSubnet(16), 'tcpdns']), 'create');
+  ok(d.docker(['run', '-d', '--name', 'named', '--network', 'tcpdns', 'busybox', 'sleep', '300']), 'run');
+  const gw = JSON.parse(ok(d.docker(['network', 'inspect', 'tcpdns']), 'inspect'))[0].IPAM.Config[0].Gateway as string;
+  const ip = ok(d.docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "tcpdns").IPAddress}}', 'named']), 'ip').trim();
+  const q = Buffer.concat([Buffer.from([0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5]), Buffer.from('named'), Buffer.from([0, 0, 1, 0, 1])]);
+  const lastA = (r: Buffer) => [...r.subarray(r.length - 4)].join('.');
+  const udp = await new Promise<Buffer>((resolve, reject) => {
+    const s = createSocket('udp4');
+    const t = setTimeout(() => { s.close(); reject(new Error('udp timeout')); }, 3000);
+    s.once('message', (m) => { clearTimeout(t); s.close(); resolve(m); });
+    s.send(q, 53, gw);
+  });
+  assert.equal(lastA(udp), ip);
+  const tcp = await new Promise<Buffer>((resolve, reject) => {
+    const c = createConnection({ host: gw, port: 53 }, () => c.write(Buffer.concat([Buffer.from([0, q.length]), q])));
+    let buf = Buffer.alloc(0);
+    const t = setTimeout(() => { c.destroy(); reject(new Error('tcp timeout')); }, 3000);
+    c.on('data', (x) => { buf = Buffer.concat([buf, x]); if (buf.length >= 2 + buf.readUInt16BE(0)) { clearTimeout(t); c.destroy(); resolve(buf.subarray(2)); } });
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+  });
+  assert.equal(tcp.readUInt16BE(0), 0xabcd);
+  assert.equal(lastA(tcp), ip);
+  ok(d.docker(['rm', '-f', 'named']), 'rm');
+  ok(d.docker(['network', 'rm', 'tcpdns']), 'rm net');
+});

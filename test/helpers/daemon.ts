@@ -160,6 +160,7 @@ function cleanupLeftovers(d: TestDaemon): void {
   for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
   spawnSync('ip', ['link', 'del', d.bridge]);
   spawnSync('nft', ['delete', 'table', 'inet', d.table]);
+  spawnSync('nft', ['delete', 'table', 'inet', `${d.table}_user`]); // the user chain's table (DOCKER-USER)
   spawnSync('nft', ['delete', 'table', 'ip', d.table]);
   // runc removes each container's cgroup, not the (then empty) parent this daemon was given.
   for (const ctrl of readdirSync('/sys/fs/cgroup')) {
