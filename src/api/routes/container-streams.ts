@@ -90,6 +90,8 @@ export function containerStreamRoutes(r: Router, engine: Engine): void {
     let clientGone = false;
     socket.on('close', () => { clientGone = true; session?.close(); });
     socket.on('error', () => undefined);
+    // Without stdin, read (and drop) what the client sends so its hang-up is noticed even before the start.
+    if (!wantStdin) socket.resume();
     session = await containers.attachSession(c);
     if (!session || clientGone) { session?.close(); socket.end(); return; }
     const s = session;

@@ -32,6 +32,9 @@ export function execRoutes(r: Router, engine: Engine): void {
       if (!more) break;
       buf = Buffer.concat([buf, more]);
     }
+    // Reading the body put the socket in flowing mode: pause it so stdin (and its EOF) sent while the process is
+    // still starting stays buffered instead of being emitted to nobody.
+    socket.pause();
     let body: { Detach?: boolean; Tty?: boolean } = {};
     try { body = len > 0 ? JSON.parse(buf.subarray(0, len).toString()) : {}; } catch (e) {
       writeRawError(socket, invalid(`invalid JSON: ${(e as Error).message}`));
@@ -73,6 +76,7 @@ export function execRoutes(r: Router, engine: Engine): void {
       }
       socket.on('close', () => session.close());
     }
+    socket.resume();
     // Record the exit code before closing: the CLI asks for it right after the stream ends.
     const outputDone = new Promise<void>((resolve) => { if (session) session.onClose(resolve); else resolve(); });
     await handle.exited.catch(() => undefined);
