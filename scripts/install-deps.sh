@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 need=""
 for pair in runc:runc conmon:conmon busybox-static:/bin/busybox iproute2:ip nftables:nft tini:tini catatonit:catatonit \
-            attr:setfattr util-linux:script procps:ps kmod:modprobe; do
+            attr:setfattr util-linux:script procps:ps; do
   pkg=${pair%%:*}; bin=${pair#*:}
   if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "$bin" ]; then need="$need $pkg"; fi
 done
@@ -20,6 +20,8 @@ if [ -n "$need" ]; then
   apt-get install -y -qq $need >/dev/null
 fi
 if [ ! -d node_modules/typescript ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm ci refuses this lock file on npm 11 (node-unix-socket lists optional platform packages without versions);
+  # npm install honours the lock all the same.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
