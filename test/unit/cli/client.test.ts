@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -28,9 +28,10 @@ async function fake(apiVersion: string | undefined, handler: (req: Seen, res: ht
     socket.write(encodeFrame(1, 'out\n'));
     socket.end(encodeFrame(2, 'err\n'));
   });
-  const sock = join(mkdtempSync(join(tmpdir(), 'berth-cli-')), 's.sock');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+  const sock = join(dir, 's.sock');
   await new Promise<void>((r) => server.listen(sock, r));
-  return { seen, sock, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { seen, sock, close: () => new Promise<void>((r) => server.close(() => { rmSync(dir, { recursive: true, force: true }); r(); })) };
 }
 
 test('negotiates min(1.50, Api-Version) once, with docker headers', async () => {
