@@ -382,11 +382,14 @@ export class ContainerService {
       if (!this.store.find(c.id)) return;
       if (isActive(c)) await this.cleanupAfterExit(c);
       c.state.status = 'removing';
-      await this.deps.runtime.delete(c.id).catch(() => undefined);
-      await this.deps.network.detach(c.id).catch(() => undefined);
+      // Normally the exit already cleaned up and these are no-ops; they matter after a crash. Run them together
+      // so `run --rm` (which waits for the removal) does not pay for them one by one.
       const layer = this.deps.images.containerLayer(c.id, c.imageId);
-      await this.deps.images.unmountContainerLayer(layer).catch(() => undefined);
-      await this.deps.volumes.releaseContainer(c.id);
+      await Promise.all([
+        this.deps.runtime.delete(c.id).catch(() => undefined),
+        this.deps.network.detach(c.id).catch(() => undefined),
+        this.deps.images.unmountContainerLayer(layer).catch(() => undefined).then(() => this.deps.volumes.releaseContainer(c.id)),
+      ]);
       await this.store.remove(c);
       await this.deps.images.removeContainerLayer(c.id);
       if (opts.volumes) await removeAnonymousVolumes(c.mountPoints, this.deps.volumes, (m, f) => this.deps.logger.warn(m, f));
