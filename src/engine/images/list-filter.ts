@@ -33,8 +33,7 @@ export function selectImages(all: Image[], o: { all: boolean; filters: Record<st
 /** Shell-style match of a reference pattern against "repo:tag" (the tag defaults to any when the pattern has none). */
 export function refMatches(repoTag: string, pattern: string): boolean {
   const toRe = (p: string) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
-  const i = repoTag.lastIndexOf(':');
-  const repo = repoTag.slice(0, i);
-  if (pattern.includes(':') && !/:\d+\//.test(pattern.slice(0, pattern.lastIndexOf(':') + 1) + '/') ) return toRe(pattern).test(repoTag);
-  return toRe(pattern).test(repo) || toRe(pattern).test(repoTag);
+  // A tag is a ':' in the last path segment (a registry port is not).
+  const hasTag = pattern.slice(pattern.lastIndexOf('/') + 1).includes(':');
+  return toRe(pattern).test(hasTag ? repoTag : repoTag.slice(0, repoTag.lastIndexOf(':')));
 }
