@@ -5,7 +5,7 @@
 //   setup        what networking adds to `run --rm busybox true` (none vs default bridge vs user network, -p)
 //   restart      100 containers / 200 published ports; a client hits one port every 10 ms while the daemon
 //                restarts (clean, then kill -9) with live restore: failed requests, time until rules are in place
-// Usage: npx tsc -p tsconfig.json && node bench/network.mjs [--only throughput,dns,setup,restart] [--quick]
+// Usage: npx tsc -p tsconfig.json && node bench/network.mjs [--only throughput,dns,setup,restart] [--quick] [--rounds N --gbytes G]
 // Docker runs as the shared anchor does (--iptables=false --ip-masq=false, so its FORWARD policy DROP cannot
 // break other engines on this host); its published ports then go through docker-proxy. Reports go to stdout
 // and bench/results/network-<date>.md. Benchmarks never assert.
@@ -21,6 +21,9 @@ const { startDaemon, busyboxTarball } = await import(join(repo, 'dist/test/helpe
 const args = process.argv.slice(2);
 const only = (args[args.indexOf('--only') + 1] ?? '').split(',').filter((x) => args.includes('--only') && x);
 const quick = args.includes('--quick');
+const argNum = (flag, dflt) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : dflt);
+const ROUNDS = argNum('--rounds', quick ? 2 : 5);
+const GBYTES = argNum('--gbytes', quick ? 1 : 4);
 const want = (k) => only.length === 0 || only.includes(k);
 const CLIENT = process.env.CLIENT ?? '/usr/local/bin/docker';
 const DOCKER = 'unix:///var/run/docker.sock';
@@ -58,7 +61,11 @@ if (spawnSync('sh', ['-c', 'command -v dockerd']).status === 0) {
   const probe = engineOf('docker', DOCKER);
   if (probe.dk(['version']).code !== 0) {
     const log = openSync(join(tmpdir(), `bench-dockerd-${process.pid}.log`), 'a');
-    dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', '--live-restore'], { stdio: ['ignore', log, log] });
+    // docker0 defaults to 172.17.0.1/16 whatever the host routes; another engine's bridge there (berthd on its
+    // defaults, say) would steal docker0's traffic, so give Docker a free range in that case.
+    const taken = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.startsWith('172.17.0.0/16') && !l.includes('dev docker0'));
+    const bip = taken ? ['--bip', `${freeSubnet(99).replace(/0\/24$/, '1/24')}`] : [];
+    dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', '--live-restore', ...bip], { stdio: ['ignore', log, log] });
     for (let i = 0; i < 300 && probe.dk(['version']).code !== 0; i++) await sleep(100);
   }
   if (probe.dk(['version']).code === 0) {
@@ -115,7 +122,7 @@ if (spawnSync('gcc', ['-O2', '-static', '-o', tool, join(repo, 'bench/network-tc
 const rate = (text) => Number((/^\d+ [\d.]+ ([\d.]+)$/m.exec(text) ?? [])[1]);
 
 async function throughput(e, i, rounds = quick ? 2 : 5) {
-  const net = `bnt${i}`; const bytes = (quick ? 1 : 4) * 1e9;
+  const net = `bnt${i}`; const bytes = GBYTES * 1e9;
   e.must(['network', 'create', '--subnet', freeSubnet(i), net]);
   const c2c = []; const pub = [];
   const mount = ['-v', `${tool}:/nt:ro`];
@@ -236,18 +243,28 @@ async function restartDocker(how) {
 // ---- run -------------------------------------------------------------------------------------------------
 try {
   if (want('throughput')) {
-    // Rounds alternate between the engines so that load from elsewhere on the host hits both alike.
+    // Rounds alternate between the engines (A B, then B A, …) so that load from elsewhere on the host and any
+    // warm-up advantage of going first hit both alike; the per-round ratio is the number to read.
     const all = new Map(engines.map((e) => [e.name, { c2c: [], pub: [] }]));
-    for (let r = 0; r < (quick ? 2 : 5); r++) {
-      let k = 0;
-      for (const e of engines) {
-        const t = await throughput(e, ++k, 1);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 ? [...engines].reverse() : engines;
+      for (const e of order) {
+        const t = await throughput(e, engines.indexOf(e) + 1, 1);
         all.get(e.name).c2c.push(t.c2c); all.get(e.name).pub.push(t.pub);
       }
     }
     for (const e of engines) {
       const t = all.get(e.name);
-      say(`${e.name}: TCP c2c on a user-defined bridge ${median(t.c2c).toFixed(0)} MB/s; host → published port (host address) ${median(t.pub).toFixed(0)} MB/s (rounds ${t.c2c.map((x) => x.toFixed(0)).join('/')} and ${t.pub.map((x) => x.toFixed(0)).join('/')})`);
+      say(`${e.name}: TCP c2c on a user-defined bridge ${median(t.c2c).toFixed(0)} MB/s; host → published port (host address) ${median(t.pub).toFixed(0)} MB/s (${ROUNDS} rounds of ${GBYTES} GB: ${t.c2c.map((x) => x.toFixed(0)).join('/')} and ${t.pub.map((x) => x.toFixed(0)).join('/')})`);
+    }
+    const b = all.get('berth'); const d = all.get('docker');
+    if (b && d) {
+      const ratios = (k) => b[k].map((x, r) => x / d[k][r]);
+      const sum = (a) => a.reduce((x, y) => x + y, 0);
+      for (const k of ['c2c', 'pub']) {
+        const rs = ratios(k);
+        say(`berth/docker ${k}: median per-round ratio ${median(rs).toFixed(2)}; total bytes/total time ratio ${(sum(b[k].map((x) => 1 / x)) > 0 ? sum(d[k].map((x) => 1 / x)) / sum(b[k].map((x) => 1 / x)) : NaN).toFixed(2)}; rounds ${rs.map((x) => x.toFixed(2)).join(' ')}`);
+      }
     }
   }
   let i = 0;
