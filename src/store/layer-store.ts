@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { readJson, writeJsonAtomic } from '../lib/atomic-file.js';
 import { invalid, errorMessage, isEngineError } from '../lib/errors.js';
 import { sha256Digest } from '../lib/ids.js';
@@ -115,23 +115,65 @@ export class LayerStore {
     const tmp = join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
     try {
       await fs.mkdir(join(tmp, 'diff'), { recursive: true, mode: 0o700 });
-      const { diffId, size, tarSize } = await this.unpack(this.content.createReadStream(blob), join(tmp, 'diff'), opts.signal);
-      if (opts.expectedDiffId !== undefined && opts.expectedDiffId !== diffId) {
-        throw invalid(`layer digest mismatch: expected diff ID ${opts.expectedDiffId}, got ${diffId}`);
-      }
-      const chainId = chainIdOf(parent, diffId);
-      const existing = this.layers.get(chainId);
-      if (existing) return { layer: existing, created: false };
-      const info: LayerInfo = { chainId, diffId, parent, size, tarSize, blob, link: newLinkName() };
-      await writeJsonAtomic(join(tmp, 'layer.json'), info);
-      await fs.rename(tmp, this.dir(chainId));
-      await this.ensureLink(info);
-      this.layers.set(chainId, info);
-      this.logger.debug('layer registered', { chainId, diffId, size });
-      return { layer: info, created: true };
+      const unpacked = await this.unpack(this.content.createReadStream(blob), join(tmp, 'diff'), opts.signal);
+      return await this.place(tmp, parent, blob, unpacked, opts.expectedDiffId);
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * One pass over a layer that is not in the content store yet (`docker import`): the bytes go to the content
+   * store and to the unpacker side by side, instead of being written whole and read back. Either both succeed
+   * or neither leaves anything (the blob is deleted when the layer fails).
+   */
+  async ingestAndRegister(src: Readable, parent: string, opts: { signal?: AbortSignal } = {}): Promise<{ layer: LayerInfo; created: boolean; blob: string }> {
+    if (parent !== '' && !this.layers.has(parent)) throw invalid(`parent layer ${parent} does not exist`);
+    const tmp = join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
+    const toStore = new PassThrough();
+    const toUnpack = new PassThrough();
+    const fail = (e: Error) => { toStore.destroy(e); toUnpack.destroy(e); };
+    src.on('error', fail);
+    src.pipe(toStore);
+    src.pipe(toUnpack);
+    let blob: string | undefined;
+    try {
+      await fs.mkdir(join(tmp, 'diff'), { recursive: true, mode: 0o700 });
+      const [stored, unpacked] = await Promise.allSettled([
+        this.content.ingest(toStore, { signal: opts.signal }),
+        // Whatever the unpacker leaves unread (padding after the end-of-archive blocks) must still flow, or the
+        // store's side would wait forever on back-pressure.
+        this.unpack(toUnpack, join(tmp, 'diff'), opts.signal).finally(() => toUnpack.resume()).catch((e: unknown) => { fail(e as Error); throw e; }),
+      ]);
+      if (stored.status === 'fulfilled') blob = stored.value.digest;
+      if (unpacked.status === 'rejected') throw unpacked.reason;
+      if (stored.status === 'rejected') throw stored.reason;
+      const r = await this.place(tmp, parent, blob!, unpacked.value);
+      return { ...r, blob: blob! };
+    } catch (e) {
+      if (blob && ![...this.layers.values()].some((l) => l.blob === blob)) await this.content.delete(blob).catch(() => undefined);
+      throw e;
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Moves an unpacked layer from `tmp` into place under its chain ID, unless that layer already exists. */
+  private async place(tmp: string, parent: string, blob: string, u: { diffId: string; size: number; tarSize: number }, expectedDiffId?: string): Promise<{ layer: LayerInfo; created: boolean }> {
+    const { diffId, size, tarSize } = u;
+    if (expectedDiffId !== undefined && expectedDiffId !== diffId) {
+      throw invalid(`layer digest mismatch: expected diff ID ${expectedDiffId}, got ${diffId}`);
+    }
+    const chainId = chainIdOf(parent, diffId);
+    const existing = this.layers.get(chainId);
+    if (existing) return { layer: existing, created: false };
+    const info: LayerInfo = { chainId, diffId, parent, size, tarSize, blob, link: newLinkName() };
+    await writeJsonAtomic(join(tmp, 'layer.json'), info);
+    await fs.rename(tmp, this.dir(chainId));
+    await this.ensureLink(info);
+    this.layers.set(chainId, info);
+    this.logger.debug('layer registered', { chainId, diffId, size });
+    return { layer: info, created: true };
   }
 
   private async unpack(src: Readable, dest: string, signal?: AbortSignal) {

@@ -38,14 +38,7 @@ export async function importRootfs(store: ImageStore, src: Readable, opts: Impor
   const platform = platformOf(opts.platform);
   const counted = src.pipe(progressCounter(opts.onProgress, 'Importing'));
   src.on('error', (e) => counted.destroy(e));
-  const blob = await store.content.ingest(counted, { signal: opts.signal });
-  let registered;
-  try {
-    registered = await store.layers.registerBlob(blob.digest, '', { signal: opts.signal });
-  } catch (e) {
-    await store.content.delete(blob.digest).catch(() => undefined);
-    throw e;
-  }
+  const registered = await store.layers.ingestAndRegister(counted, '', { signal: opts.signal });
   const { layer, created } = registered;
   const release = store.lease([layer.chainId]);
   try {
@@ -70,6 +63,7 @@ export async function importRootfs(store: ImageStore, src: Readable, opts: Impor
     throw e;
   } finally {
     release();
-    if (blob.digest !== layer.blob) await store.content.delete(blob.digest).catch(() => undefined);
+    // Same content imported before from other bytes (gzip vs plain): the layer keeps its own blob.
+    if (registered.blob !== layer.blob) await store.content.delete(registered.blob).catch(() => undefined);
   }
 }

@@ -29,9 +29,13 @@ async function makeTar(entries: Array<{ name: string; type?: 'file' | 'symlink' 
 }
 
 const imageCount = () => d.docker(['images', '-q']).stdout.trim().split('\n').filter(Boolean).length;
+/** Blobs in the content store and entries in the layer store: a failed import must add neither. */
+const storeEntries = () => ['image/blobs/sha256', 'image/ingest', 'overlay2']
+  .map((p) => join(d.dataRoot, p)).map((p) => (existsSync(p) ? readdirSync(p).length : 0));
 
 test('import rejects escapes, links out and devices; no image appears and nothing lands outside', async () => {
   const before = imageCount();
+  const storeBefore = storeEntries();
   const victim = join(work, 'escaped');
   const cases = [
     await makeTar([{ name: 'ok.txt', content: 'x' }, { name: `../../../../../../..${victim}`, content: 'pwned' }]),
@@ -48,15 +52,18 @@ test('import rejects escapes, links out and devices; no image appears and nothin
   }
   assert.equal(existsSync(victim), false);
   assert.equal(imageCount(), before);
+  assert.deepEqual(storeEntries(), storeBefore, 'no blob, ingest file or layer directory left behind');
 });
 
 test('import of a corrupt gzip fails cleanly', () => {
   const f = join(work, 'bad.tar.gz');
   const gz = gzipSync(Buffer.alloc(4096, 1));
   writeFileSync(f, Buffer.concat([gz.subarray(0, 30), Buffer.from('garbage-garbage')]));
+  const storeBefore = storeEntries();
   const r = d.docker(['import', f, 'badgz:1']);
   assert.notEqual(r.code, 0);
   assert.equal(d.docker(['image', 'inspect', 'badgz:1']).code, 1);
+  assert.deepEqual(storeEntries(), storeBefore);
 });
 
 test('load rejects an archive whose layer does not match the manifest, and leaves no layers', async () => {
