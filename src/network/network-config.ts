@@ -105,7 +105,11 @@ export function validateCreate(req: NetworkCreateRequest, ctx: CreateContext): N
       continue;
     }
     const isV6 = c.subnet.includes(':');
-    if (isV6 ? v6 : v4) throw invalid(`berth supports one IPv${isV6 ? 6 : 4} subnet per network; got more than one`);
+    if (isV6 ? v6 : v4) {
+      // dockerd's bridge driver refuses this too (403, same words); its macvlan/ipvlan would take several.
+      if (driver === 'bridge') throw forbidden("bridge driver doesn't support multiple subnets");
+      throw invalid(`berth supports one IPv${isV6 ? 6 : 4} subnet per ${driver} network; got more than one`);
+    }
     if (isV6) v6 = c; else v4 = c;
   }
   const others = ctx.existing.filter((n) => !n.configFrom || n.configOnly);

@@ -38,6 +38,7 @@ test('Docker wording for bad input', () => {
   rejects(() => validateCreate(base({ name: 'one' }), ctx([one])), 'conflict', /^network with name one already exists$/);
   rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.9.0.128/25' }] }), ctx([one])), 'forbidden', /Pool overlaps with other one on this address space/);
   rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.9.0/24' }] }), ctx()), 'invalid', /^Invalid subnet 10\.9\.0\/24 : invalid CIDR address: 10\.9\.0\/24$/);
+  rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.7.0.0/24' }, { subnet: '10.8.0.0/24' }] }), ctx()), 'forbidden', /^bridge driver doesn't support multiple subnets$/);
   rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.9.0.0/24', gateway: '10.8.0.1' }] }), ctx()), 'invalid', /^no matching subnet for gateway 10\.8\.0\.1$/);
   rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.9.0.0/24', ipRange: '10.8.0.0/25' }] }), ctx()), 'invalid', /^no matching subnet for range 10\.8\.0\.0\/25$/);
   rejects(() => validateCreate(base({ ipamConfig: [{ subnet: '10.9.0.0/24', auxAddresses: { x: '10.8.0.1' } }] }), ctx()), 'invalid', /^no matching subnet for aux-address 10\.8\.0\.1$/);
