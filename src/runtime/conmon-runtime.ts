@@ -15,7 +15,7 @@ import { launchConmon } from './conmon-launch.js';
 import { connectAttach } from './attach.js';
 import { watchExits, readExitFile } from './exit-watcher.js';
 import { readRuncState, bundleFromState, liveInitPid, startViaFifo, deleteStopped, FifoGone, type RuncState } from './runc-state.js';
-import { readCgroupStats, parseProcStat, parseMemTotal, procsFile } from './cgroup-stats.js';
+import { readCgroupStats, parseProcStat, parseMemTotal, procsFile, readSmallFile } from './cgroup-stats.js';
 import { buildResources } from './spec.js';
 import { probeHost } from './host-info.js';
 import { ociError, runcMessage } from './runtime-errors.js';
@@ -53,6 +53,8 @@ export function createRuntime(opts: ConmonRuntimeOptions): ConmonRuntime {
   const hostInfo = () => (host ??= probeHost());
   let memTotal: number | undefined;
   const bundles = new Map<string, string>();
+  /** runc's cgroup_paths per container (stats); dropped when the container is created again or deleted. */
+  const cgroupPaths = new Map<string, Record<string, string>>();
   const initPids = new Map<string, number>();
   const exitCbs: Array<(id: string, info: ExitInfo) => void> = [];
   let scanned = false;
@@ -159,6 +161,7 @@ export function createRuntime(opts: ConmonRuntimeOptions): ConmonRuntime {
 
   const rt: ConmonRuntime = {
     async create(o) {
+      cgroupPaths.delete(o.id);
       const p = persistDir(o.id);
       await fs.rm(p, { recursive: true, force: true });
       await Promise.all([
@@ -218,6 +221,7 @@ export function createRuntime(opts: ConmonRuntimeOptions): ConmonRuntime {
     },
 
     async delete(id) {
+      cgroupPaths.delete(id);
       watcher.disarm(id);
       const exitedBefore = existsSync(join(exitsDir, id));
       const st = await readRuncState(runcRoot, id);
@@ -292,13 +296,16 @@ export function createRuntime(opts: ConmonRuntimeOptions): ConmonRuntime {
     },
 
     async stats(id): Promise<ContainerStats> {
-      const st = await requireState(id);
+      // runc's state.json (tens of KB of JSON) only changes when the container is created again: parse it once
+      // per run, not once per sample.
+      let paths = cgroupPaths.get(id);
+      if (!paths) {
+        paths = (await requireState(id)).cgroup_paths ?? {};
+        cgroupPaths.set(id, paths);
+      }
       memTotal ??= parseMemTotal(await fs.readFile('/proc/meminfo', 'utf8'));
-      const [cg, procStat] = await Promise.all([
-        readCgroupStats(st.cgroup_paths ?? {}, memTotal),
-        fs.readFile('/proc/stat', 'utf8'),
-      ]);
-      return { read: new Date().toISOString(), ...cg, ...parseProcStat(procStat) };
+      const cg = await readCgroupStats(paths, memTotal);
+      return { read: new Date().toISOString(), ...cg, ...parseProcStat(readSmallFile('/proc/stat') ?? '') };
     },
 
     list: listIds,

@@ -1,5 +1,5 @@
 // Per-interface counters for `stats`, read from the container's own view of /proc/net/dev.
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export interface NetCounters { rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number }
 
@@ -14,7 +14,8 @@ export function parseNetDev(text: string): Record<string, NetCounters> {
   return out;
 }
 
-export async function readNetStats(pid: number): Promise<Record<string, NetCounters> | undefined> {
+/** A synchronous read: procfs never blocks on a disk, and `stats` asks once a second per container. */
+export function readNetStats(pid: number): Record<string, NetCounters> | undefined {
   if (!pid) return undefined;
-  try { return parseNetDev(await fs.readFile(`/proc/${pid}/net/dev`, 'utf8')); } catch { return undefined; }
+  try { return parseNetDev(readFileSync(`/proc/${pid}/net/dev`, 'utf8')); } catch { return undefined; }
 }
