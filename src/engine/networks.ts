@@ -1,7 +1,7 @@
 // Engine-side network orchestration: create/remove/prune/connect/disconnect with Docker's rules and events,
 // and the container half of networking (what a create request may ask for, what a start attaches to).
 // The network service below owns kernel objects and addresses; the container records stay with the engine.
-import { conflict, forbidden, invalid, isEngineError, notFound } from '../lib/errors.js';
+import { conflict, forbidden, internal, invalid, isEngineError, notFound } from '../lib/errors.js';
 import { fromDockerPortBindings } from '../network/ports.js';
 import type { EndpointRequest, LegacyLink, NetworkCreateRequest, NetworkService, NetworkSummary, PortBinding } from '../network/types.js';
 import type { EventBus } from './events.js';
@@ -66,6 +66,7 @@ export function endpointRequest(network: string, cfg: unknown): EndpointRequest 
 }
 
 const SPECIAL = (mode: string) => mode === 'host' || mode === 'none' || mode.startsWith('container:');
+const DEFAULT_BRIDGE = (mode: string) => mode === '' || mode === 'default' || mode === 'bridge';
 
 /**
  * Create-time checks of NetworkMode, NetworkingConfig and PortBindings (no state changes): the network exists,
@@ -123,6 +124,9 @@ export function attachFields(c: ContainerRecord, findContainer: (ref: string) =>
     const other = findContainer(target.replace(/^\//, ''));
     if (!other) continue;
     const alias = (aliasRaw ?? target).split('/').pop()!;
+    // On the default bridge a link is an address copied into /etc/hosts and the env: dockerd refuses to start
+    // with nothing to copy. (On user-defined networks a link is only a DNS alias and needs no running target.)
+    if (DEFAULT_BRIDGE(mode) && !isActive(other)) throw internal(`Cannot link to a non running container: ${other.name} AS ${c.name}/${alias}`);
     links.push({ containerId: other.id, name: other.name.slice(1), alias });
   }
   return { mode, networks, portBindings: portBindings.length ? portBindings : undefined, links: links.length ? links : undefined };

@@ -1,6 +1,7 @@
-// The embedded DNS server of user-defined networks. berthd lives in the host's namespace, so instead of
-// Docker's 127.0.0.11 inside each container it answers on each network's gateway address (UDP port 53), which
-// every container of the network reaches on-link; the container's resolv.conf names that address. The
+// The embedded DNS server of user-defined networks. berthd lives in the host's namespace, so it cannot listen
+// on Docker's 127.0.0.11 inside each container; it answers on each network's gateway address (port 53), which
+// every container of the network reaches on-link, and a DNAT table inside each container's namespace carries
+// its queries to 127.0.0.11 there (dns-redirect.ts), with the container's own address as the source. The
 // source address of a query says which container asks, hence which networks' names it may see.
 // Names it does not own are forwarded, as raw packets, to the upstream resolvers chosen for that container.
 // TCP is served too (length-prefixed, RFC 1035 4.2.2): resolvers retry there when an upstream answer was truncated.

@@ -86,8 +86,8 @@ export function buildResolvConf(input: ResolvConfInput): string {
 }
 
 /**
- * resolv.conf of a container on a user-defined network: the embedded resolver (`nameserver`, the network's
- * gateway here) with search and options from the host or the overrides; the servers it forwards to are
+ * resolv.conf of a container on a user-defined network: the embedded resolver (`nameserver`, 127.0.0.11 as
+ * under Docker) with search and options from the host or the overrides; the servers it forwards to are
  * recorded in a comment like Docker's `# ExtServers:`.
  */
 export function buildInternalResolvConf(input: { hostContent: string; sourcePath: string; nameserver: string; extServers: string[]; dnsSearch?: string[]; dnsOptions?: string[] }): string {

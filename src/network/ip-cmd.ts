@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { run } from '../lib/exec-file.js';
 
-export interface IpTools { ip: string; unshare: string; umount: string; mount: string; nsenter: string }
+export interface IpTools { ip: string; unshare: string; umount: string; mount: string; nsenter: string; nft: string; sh: string }
 
-export const defaultTools: IpTools = { ip: 'ip', unshare: 'unshare', umount: 'umount', mount: 'mount', nsenter: 'nsenter' };
+export const defaultTools: IpTools = { ip: 'ip', unshare: 'unshare', umount: 'umount', mount: 'mount', nsenter: 'nsenter', nft: 'nft', sh: 'sh' };
 
 /** Runs several `ip` commands in one process; stops at the first failure (no -force). */
 export async function ipBatch(tools: IpTools, commands: string[]): Promise<void> {

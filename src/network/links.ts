@@ -2,9 +2,10 @@
 // interface is made while the namespace is created (one process chain, see netns.ts); later ones (network
 // connect) enter the existing namespace with nsenter. Every creating step registers its undo first.
 import { createHash } from 'node:crypto';
-import { run } from '../lib/exec-file.js';
+import { resolveCommand, run } from '../lib/exec-file.js';
 import { deleteLink, ipBatch, type HostIp, type IpTools } from './ip-cmd.js';
-import { createNetnsWithBatch, removeNetns } from './netns.js';
+import { createNetnsWithBatch, removeNetns, type NetnsStep } from './netns.js';
+import type { UsernsOwner } from './userns-owner.js';
 
 export interface LinkSpec {
   netnsPath: string;
@@ -27,11 +28,17 @@ export interface LinkSpec {
   mac: string;
   mtu: number;
   hairpin?: boolean;
+  /** veth only: more `ip -batch` lines after the link's own, then a shell step, in the same process chain. */
+  extraInNs?: { lines: string[]; then: NetnsStep };
+  /** With `first`, --userns-remap: the new namespace belongs to this user namespace, made with it (the
+   *  caller registers the pin's removal). */
+  userns?: UsernsOwner;
 }
 
-/** Runs `ip -batch` inside an existing namespace. */
-export async function nsBatch(tools: IpTools, netnsPath: string, lines: string[]): Promise<void> {
-  await run(tools.nsenter, [`--net=${netnsPath}`, tools.ip, '-batch', '-'], { input: lines.join('\n') + '\n' });
+/** Runs `ip -batch` inside an existing namespace (then `then`, through sh, in the same chain). */
+export async function nsBatch(tools: IpTools, netnsPath: string, lines: string[], then?: NetnsStep): Promise<void> {
+  const inNs = then ? [tools.sh, '-c', `"$0" -batch - && ${then.script}`, resolveCommand(tools.ip), ...then.args] : [tools.ip, '-batch', '-'];
+  await run(tools.nsenter, [`--net=${netnsPath}`, ...inNs], { input: lines.join('\n') + '\n' });
 }
 
 /** Temporary host-side name of a macvlan link before it moves into the namespace. */
@@ -53,8 +60,9 @@ function addressLines(s: LinkSpec): string[] {
 export async function createLink(tools: IpTools, hostIp: HostIp, s: LinkSpec, undo: (fn: () => Promise<void>) => void): Promise<void> {
   if (s.first) undo(() => removeNetns(tools, s.netnsPath));
   const inNs = async (lines: string[]) => {
-    if (s.first && s.kind === 'veth') await createNetnsWithBatch(tools, s.netnsPath, ['link set lo up', ...lines]);
-    else await nsBatch(tools, s.netnsPath, lines);
+    const extra = s.kind === 'veth' ? s.extraInNs : undefined;
+    if (s.first && s.kind === 'veth') await createNetnsWithBatch(tools, s.netnsPath, ['link set lo up', ...lines, ...extra?.lines ?? []], extra?.then, s.userns);
+    else await nsBatch(tools, s.netnsPath, [...lines, ...extra?.lines ?? []], extra?.then);
   };
   if (s.kind === 'veth') {
     undo(() => deleteLink(hostIp, s.vethHost!));
@@ -68,7 +76,7 @@ export async function createLink(tools: IpTools, hostIp: HostIp, s: LinkSpec, un
     return;
   }
   // macvlan: made on the host (its parent lives there), moved into the namespace, then configured inside.
-  if (s.first) await createNetnsWithBatch(tools, s.netnsPath, ['link set lo up']);
+  if (s.first) await createNetnsWithBatch(tools, s.netnsPath, ['link set lo up'], undefined, s.userns);
   const tmp = macvlanTempName(s.parent!, s.netnsPath);
   undo(() => deleteLink(hostIp, tmp));
   undo(() => nsBatch(tools, s.netnsPath, [`link del ${s.ifname}`]).catch(() => undefined));

@@ -1,9 +1,10 @@
 // Named network namespaces under <execRoot>/netns/<containerId>: an nsfs bind mount keeps the namespace alive
 // without a process and gives runc a path to join. Not /run/netns, so daemons can run side by side.
 import { promises as fs, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { run } from '../lib/exec-file.js';
+import { dirname, join } from 'node:path';
+import { resolveCommand, run } from '../lib/exec-file.js';
 import type { IpTools } from './ip-cmd.js';
+import { createOwnedNetns, type UsernsOwner } from './userns-owner.js';
 
 interface MountEntry { mountPoint: string; shared: boolean }
 
@@ -41,18 +42,40 @@ export function isMounted(path: string): boolean {
   return readMounts().some((m) => m.mountPoint === path);
 }
 
+/** A shell script run inside the namespace after the `ip` batch; it sees `args` as $1, $2, … */
+export interface NetnsStep { script: string; args: string[] }
+
 /**
  * Creates the namespace at `path` and runs `ip -batch` inside it, in one process chain (unshare binds the
- * namespace, then execs ip): the whole in-namespace setup costs one spawn.
+ * namespace, then execs ip): the whole in-namespace setup costs one spawn. With `then` the chain goes through
+ * `sh` so that step (e.g. the embedded DNS redirect, dns-redirect.ts) needs no process chain of its own.
  */
-export async function createNetnsWithBatch(tools: IpTools, path: string, commands: string[]): Promise<void> {
+export async function createNetnsWithBatch(tools: IpTools, path: string, commands: string[], then?: NetnsStep, owner?: UsernsOwner): Promise<void> {
+  await claimNsFile(path);
+  const inNs = then ? [tools.sh, '-c', `"$0" -batch - && ${then.script}`, resolveCommand(tools.ip), ...then.args] : [tools.ip, '-batch', '-'];
+  const input = commands.join('\n') + '\n';
+  if (!owner) {
+    await run(tools.unshare, [`--net=${path}`, ...inNs], { input });
+    return;
+  }
+  // --userns-remap: the namespace belongs to the container's user namespace (userns-owner.ts); it is then
+  // configured from the host's user namespace, so the batch may still send a veth end to the daemon's netns.
+  if ('path' in owner) {
+    await fs.mkdir(dirname(owner.path), { recursive: true, mode: 0o755 });
+    await claimNsFile(owner.path);
+  }
+  await createOwnedNetns(tools, owner, path);
+  await run(tools.nsenter, [`--net=${path}`, ...inNs], { input });
+}
+
+/** Creates the file a namespace gets bound on. */
+async function claimNsFile(path: string): Promise<void> {
   try {
     await (await fs.open(path, 'wx', 0o444)).close();
   } catch (e) {
     // A bare file left by a crash between create and bind is harmless; a bound one is somebody's namespace.
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || isMounted(path)) throw e;
   }
-  await run(tools.unshare, [`--net=${path}`, tools.ip, '-batch', '-'], { input: commands.join('\n') + '\n' });
 }
 
 /** Unmounts and removes a namespace file. Idempotent; the namespace itself dies with its last user. */

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import type { DaemonConfig } from '../engine/config.js';
 import { conflict, errorMessage, forbidden, invalid, notFound, unavailable } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { which } from '../lib/which.js';
 import type { Logger } from '../lib/logger.js';
 import { ensureBridge, inspectBridge, isOurVethName, removeBridge, vethNameFor } from './bridge-link.js';
 import { contains, formatIp4, isIp4, macFromIp4, parseCidr4, parseIp4 } from './cidr.js';
 import { Address6Allocator, contains6, formatIp6, isIp6, parseCidr6, parseIp6 } from './cidr6.js';
 import { resolveBridgePlan, routesInUse } from './default-bridge.js';
+import { applyDnsRedirect, dnsRedirectSetup, EMBEDDED_DNS_ADDRESS, type DnsRedirect } from './dns-redirect.js';
 import { EmbeddedDns, type LookupResult } from './dns-server.js';
 import { buildHostname, buildHosts, buildInternalResolvConf, buildResolvConf, parseExtraHosts, resolvConfServers } from './etc-files.js';
 import { noFirewall, type Firewall, type FirewallState } from './firewall.js';
@@ -20,6 +22,7 @@ import { AddressAllocator, planSubnet } from './ipam.js';
 import { createLink, removeLink, setDefaultRoute } from './links.js';
 import { createNftFirewall } from './nft-firewall.js';
 import { createNetnsWithBatch, listNetns, netnsPathFor, prepareNetnsDir, removeNetns } from './netns.js';
+import { usernsDirOf, usernsPathFor, type UsernsOwner } from './userns-owner.js';
 import { OPT, parseBool, validateCreate, type KernelLinks } from './network-config.js';
 import { PortAllocator } from './ports.js';
 import { ephemeralPortRange, portInUse } from './port-probe.js';
@@ -356,6 +359,14 @@ class Service implements NetworkService {
       const path = netnsPathFor(this.netnsDir, name);
       if (!keptNetns.has(path)) await removeNetns(this.tools, path).catch((e) => this.log.warn('could not remove stale namespace', { path, error: errorMessage(e) }));
     }
+    // --userns-remap pins (userns-owner.ts), also those of a run with remap when this one has none.
+    const usernsDir = usernsDirOf(this.netnsDir);
+    const keptUserns = new Set([...this.records.values()].map((r) => r.usernsPath).filter(Boolean));
+    for (const id of liveIds) keptUserns.add(usernsPathFor(this.netnsDir, id));
+    for (const name of await listNetns(usernsDir)) {
+      const path = usernsPathFor(this.netnsDir, name);
+      if (!keptUserns.has(path)) await removeNetns(this.tools, path).catch((e) => this.log.warn('could not remove stale user namespace', { path, error: errorMessage(e) }));
+    }
     const keptVeths = new Set<string>();
     for (const r of this.records.values()) for (const l of r.links ?? []) if (l.vethHost) keptVeths.add(l.vethHost);
     for (const n of this.nets.filter(isBridge)) {
@@ -474,11 +485,18 @@ class Service implements NetworkService {
       const netnsPath = netnsPathFor(this.netnsDir, req.containerId);
       rec.netnsPath = netnsPath;
       rec.sandbox.netnsPath = netnsPath;
+      if (req.usernsJoin) rec.sandbox.usernsPath = req.usernsJoin;
+      else if (req.usernsRemap && this.opts.config.userns) {
+        const usernsPath = usernsPathFor(this.netnsDir, req.containerId);
+        rec.usernsPath = usernsPath;
+        rec.sandbox.usernsPath = usernsPath;
+        undo.push(() => removeNetns(this.tools, usernsPath));
+      }
       if (kind === 'none') {
         rec.endpoint = this.emptyEndpoint('none');
         rec.sandbox.endpoints = [rec.endpoint];
         undo.push(() => removeNetns(this.tools, netnsPath));
-        await createNetnsWithBatch(this.tools, netnsPath, ['link set lo up']);
+        await createNetnsWithBatch(this.tools, netnsPath, ['link set lo up'], undefined, this.ownerOf(rec));
       } else {
         rec.links = [];
         const requested = req.networks?.length ? req.networks : [{ network: network ?? 'bridge' }];
@@ -503,10 +521,12 @@ class Service implements NetworkService {
         }
         if (nets.length === 0) {
           undo.push(() => removeNetns(this.tools, netnsPath));
-          await createNetnsWithBatch(this.tools, netnsPath, ['link set lo up']);
+          await createNetnsWithBatch(this.tools, netnsPath, ['link set lo up'], undefined, this.ownerOf(rec));
         }
+        // 127.0.0.11 leads to the first network with embedded DNS; its link's own process chain installs that.
+        const dnsAt = nets.findIndex((n) => n.dns && isBridge(n));
         for (let i = 0; i < nets.length; i++) {
-          await this.addLink(rec, nets[i]!, { ...eps[i]!, macAddress: eps[i]!.macAddress ?? (i === 0 ? req.macAddress : undefined) }, i === 0, undo);
+          await this.addLink(rec, nets[i]!, { ...eps[i]!, macAddress: eps[i]!.macAddress ?? (i === 0 ? req.macAddress : undefined) }, i === 0, undo, i === dnsAt ? 'fresh' : undefined);
         }
         rec.sandbox.endpoints = rec.links.map((l) => l.endpoint);
       }
@@ -518,7 +538,7 @@ class Service implements NetworkService {
   }
 
   /** Creates one interface of `rec` on `net` (allocating its addresses) and records it in rec.links. */
-  private async addLink(rec: EndpointRecord, net: Net, ep: EndpointRequest, first: boolean, undo: UndoList): Promise<NetLink> {
+  private async addLink(rec: EndpointRecord, net: Net, ep: EndpointRequest, first: boolean, undo: UndoList, dnsRedirect?: 'fresh' | 'replace'): Promise<NetLink> {
     const links = rec.links!;
     const id = rec.containerId;
     let ip: string | undefined;
@@ -559,15 +579,25 @@ class Service implements NetworkService {
         links: ep.links?.length ? ep.links : undefined,
       },
     };
+    const redirect = dnsRedirect && kind === 'veth' ? this.redirectOf(link) : undefined;
     await createLink(this.tools, this.hostIp, {
       netnsPath: rec.netnsPath!, first, ifname, kind, vethHost: link.vethHost, bridge: net.rec.device,
       parent: net.rec.device, macvlanMode: net.rec.options?.macvlan_mode,
       ip, prefixLen, ip6, prefixLen6, gateway: net.rec.gateway, gateway6: net.rec.gateway6, defaultRoute,
       mac, mtu: this.mtuOf(net), hairpin: kind === 'veth' && !!rec.sandbox.ports?.length,
+      userns: first ? this.ownerOf(rec) : undefined,
+      extraInNs: redirect && dnsRedirectSetup(redirect, dnsRedirect === 'fresh', this.tools.nft),
     }, (fn) => undo.push(fn));
     links.push(link);
     undo.push(() => { rec.links = rec.links!.filter((l) => l !== link); });
     return link;
+  }
+
+  /** The user namespace a sandbox's new namespace is made in (--userns-remap): its own pin, or one it joins. */
+  private ownerOf(rec: EndpointRecord): UsernsOwner | undefined {
+    const u = this.opts.config.userns;
+    if (rec.usernsPath && u) return { path: rec.usernsPath, uidMaps: u.uidMaps, gidMaps: u.gidMaps };
+    return rec.sandbox.usernsPath ? { join: rec.sandbox.usernsPath } : undefined;
   }
 
   private emptyEndpoint(name: string) {
@@ -594,13 +624,13 @@ class Service implements NetworkService {
       kind === 'host' ? this.readHostFile('/etc/hosts', this.opts.hostHosts) : Promise.resolve(undefined),
     ]);
     const pick = (a: string[] | undefined, b: string[]) => (a && a.length > 0 ? a : b);
-    const dnsLink = rec.links?.find((l) => this.byId(l.networkId)?.dns);
+    const dnsLink = this.dnsLinkOf(rec);
     let resolv: string;
     if (dnsLink) {
       const ext = pick(f.dns, c.dns).length ? pick(f.dns, c.dns) : resolvConfServers(hostResolv);
       rec.dnsServers = ext;
       resolv = buildInternalResolvConf({
-        hostContent: hostResolv, sourcePath: '/etc/resolv.conf', nameserver: dnsLink.endpoint.gateway, extServers: ext,
+        hostContent: hostResolv, sourcePath: '/etc/resolv.conf', nameserver: this.redirectsDns ? EMBEDDED_DNS_ADDRESS : dnsLink.endpoint.gateway, extServers: ext,
         dnsSearch: pick(f.dnsSearch, c.dnsSearch), dnsOptions: pick(f.dnsOptions, c.dnsOptions),
       });
     } else {
@@ -645,7 +675,8 @@ class Service implements NetworkService {
       try {
         rec.links ??= [];
         const before = this.portLink(rec);
-        await this.addLink(rec, net, ep, false, undo);
+        // The first network with embedded DNS the container joins brings 127.0.0.11 with it.
+        await this.addLink(rec, net, ep, false, undo, !this.dnsLinkOf(rec) && net.dns && isBridge(net) ? 'replace' : undefined);
         rec.sandbox.endpoints = rec.links.map((l) => l.endpoint);
         await this.store.saveEndpoint(rec);
         await this.writeFiles(rec, this.dirOf(rec));
@@ -672,6 +703,7 @@ class Service implements NetworkService {
       const link = rec.links?.find((l) => l.networkId === net.rec.id);
       if (!link) throw forbidden(`container ${containerId} is not connected to network ${net.rec.name}`);
       const before = this.portLink(rec);
+      const dnsBefore = this.dnsLinkOf(rec);
       await removeLink(this.tools, this.hostIp, link, rec.netnsPath!);
       this.releaseLink(rec, link);
       rec.links = rec.links!.filter((l) => l !== link);
@@ -682,12 +714,33 @@ class Service implements NetworkService {
           await setDefaultRoute(this.tools, rec.netnsPath!, next.ifname, next.endpoint.gateway, next.endpoint.ipv6Gateway).catch((e) => this.log.warn('could not move the default route', { containerId, error: errorMessage(e) }));
         }
       }
+      if (dnsBefore === link) {
+        // 127.0.0.11 led to the network just left: point it at the next one with embedded DNS, or remove it
+        // (resolv.conf then falls back to the host's resolvers).
+        const next = this.dnsLinkOf(rec);
+        if (this.redirectsDns) await applyDnsRedirect(this.tools, rec.netnsPath!, next && this.redirectOf(next))
+          .catch((e) => this.log.warn('could not move the embedded DNS redirect', { containerId, error: errorMessage(e) }));
+      }
       rec.sandbox.endpoints = rec.links.map((l) => l.endpoint);
       await this.store.saveEndpoint(rec);
       await this.writeFiles(rec, this.dirOf(rec));
       if (rec.sandbox.ports?.length && this.portLink(rec) !== before) await this.firewall.apply(this.firewallState());
       return rec.sandbox;
     });
+  }
+
+  /** The link 127.0.0.11 leads to: the first one on a network whose gateway runs the embedded DNS. */
+  private dnsLinkOf(rec: EndpointRecord): NetLink | undefined {
+    return rec.links?.find((l) => l.kind === 'veth' && !!l.endpoint.ipAddress && !!this.byId(l.networkId)?.dns);
+  }
+
+  /** Without nft on the host, containers name the gateway in resolv.conf instead (still answered there). */
+  private nftFound: boolean | undefined;
+  private get redirectsDns(): boolean { return (this.nftFound ??= which(this.tools.nft) !== undefined); }
+
+  private redirectOf(l: NetLink): DnsRedirect | undefined {
+    if (!this.redirectsDns || !l.endpoint.ipAddress || !l.endpoint.gateway) return undefined;
+    return { ifname: l.ifname, gateway: l.endpoint.gateway, port: this.opts.dnsPort ?? 53, source: l.endpoint.ipAddress };
   }
 
   private releaseLink(rec: EndpointRecord, l: NetLink): void {
@@ -721,6 +774,7 @@ class Service implements NetworkService {
       // would carry this container's name, if anything does. Cheap when there is nothing: no process spawned.
       await settleAll([
         removeNetns(this.tools, netnsPathFor(this.netnsDir, containerId)),
+        removeNetns(this.tools, usernsPathFor(this.netnsDir, containerId)),
         ...this.nets.filter(isBridge).map((n) => deleteLink(this.hostIp, vethNameFor(n.rec.device!, containerId))),
         this.store.removeEndpoint(containerId),
       ]);
@@ -740,6 +794,7 @@ class Service implements NetworkService {
       await settleAll([
         ...(rec.links ?? []).map((l) => (l.vethHost ? deleteLink(this.hostIp, l.vethHost) : Promise.resolve())),
         rec.netnsPath ? removeNetns(this.tools, rec.netnsPath) : Promise.resolve(),
+        rec.usernsPath ? removeNetns(this.tools, rec.usernsPath) : Promise.resolve(),
       ]).catch((e) => { failed = e; });
       for (const l of rec.links ?? []) this.releaseLink(rec, l);
     }
@@ -757,7 +812,10 @@ class Service implements NetworkService {
         : ep?.networkName === 'none' ? 'none'
           : ep && this.find(ep.networkName) ? 'bridge' : 'container';
       const rec: EndpointRecord = { containerId, containerName: '', mode, sandbox, endpoint: ep };
-      if (mode === 'bridge' || mode === 'none') rec.netnsPath = sandbox.netnsPath;
+      if (mode === 'bridge' || mode === 'none') {
+        rec.netnsPath = sandbox.netnsPath;
+        rec.usernsPath = sandbox.usernsPath;
+      }
       if (mode === 'bridge') {
         rec.links = sandbox.endpoints.map((e, i) => {
           const net = this.find(e.networkName);

@@ -58,6 +58,8 @@ export interface EndpointRecord {
   mode: SandboxMode;
   /** Our namespace file (bridge and none modes). */
   netnsPath?: string;
+  /** --userns-remap: the pinned user namespace owning netnsPath, removed with it. */
+  usernsPath?: string;
   /** Host end of the veth pair (bridge mode; records written before user-defined networks). */
   vethHost?: string;
   endpoint?: EndpointSettings;

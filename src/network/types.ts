@@ -79,6 +79,8 @@ export interface SandboxInfo {
   hostnamePath: string;
   /** Published ports (bridge mode only); Docker's NetworkSettings.Ports via toDockerPortMap(). */
   ports?: PortMapping[];
+  /** --userns-remap: the pinned user namespace that owns netnsPath; the container joins it (userns-owner.ts). */
+  usernsPath?: string;
 }
 
 export interface NetworkAttachRequest {
@@ -106,6 +108,17 @@ export interface NetworkAttachRequest {
   links?: LegacyLink[];
   /** Directory owned by the container where resolv.conf/hosts/hostname are written. */
   containerDir: string;
+  /**
+   * --userns-remap: make the sandbox's own namespace (bridge/none modes) inside a new user namespace with the
+   * daemon's mappings (config.userns), pinned and reported as SandboxInfo.usernsPath. Otherwise the namespace
+   * belongs to the host's user namespace.
+   */
+  usernsRemap?: boolean;
+  /**
+   * --userns-remap with --ipc/--pid container:<x>: make the sandbox's own namespace inside this existing user
+   * namespace (x's, which the container joins as dockerd does); reported as SandboxInfo.usernsPath, not removed.
+   */
+  usernsJoin?: string;
 }
 
 export interface IpamConfigEntry { subnet: string; gateway?: string; ipRange?: string; auxAddresses?: Record<string, string> }

@@ -1,6 +1,7 @@
 // Reads the host facts the spec builder needs, once per daemon (a few small /proc and /sys reads).
 import { existsSync, readFileSync, readdirSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import type { HostInfo } from './types.js';
 import { capsFromMask, KNOWN_CAPS } from './capabilities.js';
 
@@ -68,8 +69,23 @@ export function probeHost(): HostInfo {
   const kernel: [number, number] = kv ? [Number(kv[1]), Number(kv[2])] : [0, 0];
   return {
     capBounding, nofileHard, swapLimit, sysctls, thermalThrottlePaths, devices: hostDevices(),
-    blkioWeight, cgroupVersion: v2 ? 'v2' : 'v1', apparmor, kernel,
+    blkioWeight, cgroupVersion: v2 ? 'v2' : 'v1', apparmor, kernel, rroUnsupported: rroSupport(kernel),
   };
+}
+
+/**
+ * dockerd's supportsRecursivelyReadOnly: mount_setattr(2) (kernel ≥ 5.12) and a runtime whose `features`
+ * lists `rro` (runc ≥ 1.1). Returns dockerd's error text when either is missing, undefined when both are there.
+ */
+export function rroSupport(kernel: [number, number], runtime = 'runc'): string | undefined {
+  if (kernel[0] < 5 || (kernel[0] === 5 && kernel[1] < 12)) return 'rro is not supported: function not implemented (kernel is older than 5.12?)';
+  let features: { mountOptions?: string[] };
+  try {
+    features = JSON.parse(execFileSync(runtime, ['features'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }));
+  } catch {
+    return `rro is not supported by runtime "${runtime}": OCI features struct is not available`;
+  }
+  return features.mountOptions?.includes('rro') ? undefined : `rro is not supported by runtime "${runtime}"`;
 }
 
 /** One host device node (for --device): its type and numbers, or undefined when it is not a device. */

@@ -5,7 +5,7 @@ import { effectiveCaps } from './capabilities.js';
 import { daemonEnv } from './env.js';
 import { readImageUsers, resolveGroupAdd, resolveUser } from './user.js';
 import { statDevice } from './host-info.js';
-import { invalid } from '../lib/errors.js';
+import { internal, invalid } from '../lib/errors.js';
 import { buildDevices } from './devices.js';
 import { seccompFromSecurityOpt } from './seccomp.js';
 
@@ -40,7 +40,7 @@ function defaultMounts(shmSize: number): OciMount[] {
 const depth = (p: string) => p.split('/').filter(Boolean).length;
 
 /** Docker's withMounts: user mounts replace defaults at the same place (a user /dev drops all of /dev/*). */
-export function buildMounts(input: SpecInput): OciMount[] {
+export function buildMounts(input: SpecInput, host: Pick<HostInfo, 'rroUnsupported'> = {}): OciMount[] {
   const user = [...input.mounts].sort((a, b) => depth(a.destination) - depth(b.destination));
   const userDests = new Set(user.map((m) => m.destination));
   const mountDev = userDests.has('/dev');
@@ -66,9 +66,10 @@ export function buildMounts(input: SpecInput): OciMount[] {
   }
   if (input.idMappings) {
     for (const m of out) {
-      // sysfs can only be mounted in a user namespace that owns the network namespace; ours are made by the
-      // daemon (or are the host's), so bind the host's /sys read-only as dockerd does for host networking.
-      if (m.type === 'sysfs' && input.netns !== undefined) {
+      // sysfs can only be mounted in a user namespace that owns the network namespace. A joined usernsPath owns
+      // its netns; otherwise the netns is the host's or another user namespace's: bind the host's /sys read-only
+      // as dockerd does for host networking.
+      if (m.type === 'sysfs' && input.netns !== undefined && !input.usernsPath) {
         m.type = 'bind';
         m.source = '/sys';
         m.options = ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'];
@@ -77,8 +78,18 @@ export function buildMounts(input: SpecInput): OciMount[] {
       if (m.type === 'cgroup') m.options = m.options.filter((o) => o !== 'ro');
     }
   }
-  for (const m of user) out.push({ destination: m.destination, type: m.type, source: m.source, options: [...m.options] });
+  for (const m of user) out.push({ destination: m.destination, type: m.type, source: m.source, options: recursiveReadOnly(m, host) });
   return out;
+}
+
+/** dockerd's withMounts: `ro` becomes `rro` where supported; a demanded `rro` fails the start elsewhere (500). */
+function recursiveReadOnly(m: SpecInput['mounts'][number], host: Pick<HostInfo, 'rroUnsupported'>): string[] {
+  if (!m.recursiveReadOnly) return [...m.options];
+  if (host.rroUnsupported) {
+    if (m.recursiveReadOnly === 'force') throw internal(host.rroUnsupported);
+    return [...m.options];
+  }
+  return m.options.map((o) => (o === 'ro' ? 'rro' : o));
 }
 
 /**
@@ -174,7 +185,7 @@ function buildNamespaces(input: SpecInput): object[] {
   else if (input.pid !== 'host') namespaces.push({ type: 'pid', path: input.pid.path });
   if (input.ipc === undefined || input.ipc === 'none') namespaces.push({ type: 'ipc' });
   else if (input.ipc !== 'host') namespaces.push({ type: 'ipc', path: input.ipc.path });
-  if (input.idMappings) namespaces.push({ type: 'user' });
+  if (input.idMappings) namespaces.push(input.usernsPath ? { type: 'user', path: input.usernsPath } : { type: 'user' });
   return namespaces;
 }
 
@@ -217,7 +228,9 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
 
   const sysctl: Record<string, string> = {};
   if (input.netns !== 'host') {
-    if (host.sysctls.includes('net.ipv4.ping_group_range')) sysctl['net.ipv4.ping_group_range'] = '0 2147483647';
+    // dockerd leaves it out under userns-remap: written from inside the user namespace (runc does, when it owns
+    // the netns) a range beyond its mappings is EINVAL. Container root has CAP_NET_RAW for ping there.
+    if (host.sysctls.includes('net.ipv4.ping_group_range') && !input.usernsPath) sysctl['net.ipv4.ping_group_range'] = '0 2147483647';
     if (host.sysctls.includes('net.ipv4.ip_unprivileged_port_start')) sysctl['net.ipv4.ip_unprivileged_port_start'] = '0';
   }
   Object.assign(sysctl, input.sysctls ?? {});
@@ -252,7 +265,7 @@ export function buildSpec(input: SpecInput, host: HostInfo): object {
   };
   if (input.uts !== 'host') spec.hostname = input.hostname;
   if (input.domainname && input.uts !== 'host') spec.domainname = input.domainname;
-  spec.mounts = adjustShm(buildMounts(input), input);
+  spec.mounts = adjustShm(buildMounts(input, host), input);
   spec.linux = linux;
   return spec;
 }

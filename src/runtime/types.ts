@@ -24,7 +24,11 @@ export interface SpecInput {
   capAdd?: string[];
   capDrop?: string[];
   /** Extra bind mounts (resolv.conf, hosts, hostname, volumes later). */
-  mounts: Array<{ destination: string; source: string; type: string; options: string[] }>;
+  mounts: Array<{
+    destination: string; source: string; type: string; options: string[];
+    /** Read-only bind to make recursively read-only (`rro`): demanded, or only where the host supports it. */
+    recursiveReadOnly?: 'force' | 'if-possible';
+  }>;
   init: boolean;             // --init: tini/catatonit becomes PID 1
   initPath?: string;         // host path of the init binary (bind-mounted at /sbin/docker-init)
   shmSize?: number;          // bytes; default 64 MiB
@@ -46,6 +50,11 @@ export interface SpecInput {
   uts?: 'host';
   /** --userns-remap mappings (absent: no user namespace). */
   idMappings?: { uid: IdMap[]; gid: IdMap[] };
+  /**
+   * With idMappings: join this pinned user namespace (it has those mappings and owns `netns`) instead of having
+   * runc create one. runc 1.1 still needs the mappings in the spec (host-root lookups), not to write them.
+   */
+  usernsPath?: string;
 }
 
 export interface IdMap { containerID: number; hostID: number; size: number }
@@ -187,6 +196,8 @@ export interface HostInfo {
   apparmor?: boolean;
   /** Kernel version as [major, minor] (seccomp rules with minKernel). */
   kernel?: [number, number];
+  /** Why recursively read-only mounts (runc's `rro`, mount_setattr) cannot be made here; absent when they can. */
+  rroUnsupported?: string;
   /** Character and block devices under /dev, for `--privileged`. */
   devices: Array<{ path: string; type: 'c' | 'b'; major: number; minor: number; fileMode: number; uid: number; gid: number }>;
 }

@@ -6,6 +6,10 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { errorMessage, invalid, isEngineError, notFound } from '../lib/errors.js';
+import { toContainer, toHost, type IdMapping } from '../lib/subid.js';
+
+/** What an unmapped host ID looks like inside a user namespace (kernel overflowuid/overflowgid). */
+const OVERFLOW_ID = 65534;
 import { decompress } from './decompress.js';
 import { relativeToRoot, resolveInRoot } from './root-paths.js';
 import { extractTar } from './tar-extract.js';
@@ -72,8 +76,15 @@ export async function statPath(root: string, path: string, opts: { containerName
   return { name: clean === '/' ? '/' : basename(clean), size: Number(st.size), mode: goFileMode(st), mtime: rfc3339(st.mtimeNs), linkTarget };
 }
 
-/** GET archive: a tar whose top entry is the path's basename (`.` for a trailing `/.`). */
-export async function archivePath(root: string, path: string, out: Writable, opts: { containerName: string; signal?: AbortSignal }): Promise<void> {
+/** Host owner → the owner a --userns-remap container sees (IDs outside its range show as the overflow ID). */
+export function hostToContainerIds(maps: { uid: IdMapping[]; gid: IdMapping[] }): (uid: number, gid: number) => { uid: number; gid: number } {
+  return (uid, gid) => ({ uid: toContainer(uid, maps.uid) ?? OVERFLOW_ID, gid: toContainer(gid, maps.gid) ?? OVERFLOW_ID });
+}
+
+/** GET archive: a tar whose top entry is the path's basename (`.` for a trailing `/.`). With `idMaps` (a
+ *  --userns-remap container) owners are written as container IDs; host IDs outside the range as the overflow
+ *  ID, which is how the container sees them. */
+export async function archivePath(root: string, path: string, out: Writable, opts: { containerName: string; signal?: AbortSignal; idMaps?: { uid: IdMapping[]; gid: IdMapping[] } }): Promise<void> {
   const { abs, st } = await lstatIn(root, path, opts.containerName, false);
   if (followsFinal(path) && !st.isDirectory()) throw invalid('not a directory');
   const clean = posix.normalize(path.replace(/\/+$/, ''));
@@ -81,7 +92,7 @@ export async function archivePath(root: string, path: string, out: Writable, opt
   const pack = tar.pack();
   const piping = pipeline(pack as unknown as Readable, out, { signal: opts.signal });
   try {
-    await packInto(pack, abs, name, { signal: opts.signal });
+    await packInto(pack, abs, name, { signal: opts.signal, mapIds: opts.idMaps && hostToContainerIds(opts.idMaps) });
     pack.finalize();
     await piping;
   } catch (e) {
@@ -92,16 +103,22 @@ export async function archivePath(root: string, path: string, out: Writable, opt
 }
 
 /** PUT archive: extracts a (possibly compressed) tar into the existing directory `destPath`. Owners
- *  become root unless `copyUidGid` (the CLI's `-a`). */
-export async function extractArchive(root: string, destPath: string, src: Readable, opts: { containerName: string; noOverwriteDirNonDir?: boolean; copyUidGid?: boolean; signal?: AbortSignal }): Promise<void> {
+ *  become container root unless `copyUidGid` (the CLI's `-a`). With `idMaps` (a --userns-remap container)
+ *  the archive's IDs are container IDs and land shifted into the container's range, as dockerd does; IDs
+ *  outside it are refused. */
+export async function extractArchive(root: string, destPath: string, src: Readable, opts: {
+  containerName: string; noOverwriteDirNonDir?: boolean; copyUidGid?: boolean; signal?: AbortSignal; idMaps?: { uid: IdMapping[]; gid: IdMapping[] };
+}): Promise<void> {
   const { abs, st } = await lstatIn(root, destPath, opts.containerName, true);
   if (!st.isDirectory()) throw invalid('not a directory');
+  const maps = opts.idMaps;
+  const mapIds = maps && ((uid: number, gid: number) => ({ uid: toHost(uid, maps.uid), gid: toHost(gid, maps.gid) }));
   try {
     const plain = (await decompress(src)).stream;
     await extractTar(plain, root, {
       whiteouts: 'keep', parentSymlinks: 'resolve', base: relativeToRoot(root, abs),
       noOverwriteDirNonDir: opts.noOverwriteDirNonDir, preserveOwners: true,
-      owner: opts.copyUidGid ? undefined : { uid: 0, gid: 0 }, signal: opts.signal,
+      owner: opts.copyUidGid ? undefined : mapIds ? mapIds(0, 0) : { uid: 0, gid: 0 }, mapIds, signal: opts.signal,
     });
   } catch (e) {
     if (isEngineError(e)) throw e;

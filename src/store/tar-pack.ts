@@ -15,6 +15,8 @@ export interface PackOptions {
   /** Skip these paths relative to the walk root (e.g. nothing, or mount points). */
   skip?: (rel: string) => boolean;
   signal?: AbortSignal;
+  /** Host owner → archive owner (docker cp out of a --userns-remap container writes container IDs). */
+  mapIds?: (uid: number, gid: number) => { uid: number; gid: number };
 }
 
 function typeOf(st: Stats): tar.Header['type'] | undefined {
@@ -51,7 +53,7 @@ class TreePacker {
     if (!type) return;
     const header: tar.Header = {
       name: type === 'directory' && name !== '' ? `${name}/` : name, type, size: 0, mode: st.mode & 0o7777, mtime: st.mtime,
-      uid: st.uid, gid: st.gid, linkname: '', uname: '', gname: '',
+      ...(this.opts.mapIds ? this.opts.mapIds(st.uid, st.gid) : { uid: st.uid, gid: st.gid }), linkname: '', uname: '', gname: '',
       devmajor: Math.floor(st.rdev / 256), devminor: st.rdev % 256,
     };
     if (type === 'file' && st.nlink > 1) {

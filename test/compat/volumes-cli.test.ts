@@ -173,3 +173,42 @@ test('update --memory on a running container, checked through inspect and the cg
   pair(['update', '--restart', 'bogus', D('upd')]);
   pair(['container', 'update', '-m', '96m', D('upd')]);
 });
+
+test('volume ls --filter dangling/driver/label and prune --filter label/label! round-trip as dockerd filters them', () => {
+  // f1 is used by a stopped container (not dangling), f2 and f3 are not; labels tell them apart.
+  ok(d.docker(['volume', 'create', '--label', `fl=${t}`, '--label', 'tier=a', D('f1')]), 'f1');
+  ok(d.docker(['volume', 'create', '--label', `fl=${t}`, '--label', 'tier=b', D('f2')]), 'f2');
+  ok(d.docker(['volume', 'create', '--label', `fl=${t}`, '--label', 'keep', D('f3')]), 'f3');
+  ok(d.docker(['create', '--name', D('fuser'), '-v', `${D('f1')}:/x`, 'busybox', 'true']), 'user');
+  const ls = (...f: string[]) => ok(d.docker(['volume', 'ls', '-q', '--filter', `label=fl=${t}`, ...f.flatMap((x) => ['--filter', x])]), f.join(' ')).trim().split('\n').filter(Boolean);
+  assert.deepEqual(ls('dangling=false'), [D('f1')]);
+  assert.deepEqual(ls('dangling=true'), [D('f2'), D('f3')]);
+  assert.deepEqual(ls('dangling=1', 'driver=local'), [D('f2'), D('f3')]);
+  assert.deepEqual(ls('driver=nosuch'), []);
+  assert.deepEqual(ls('label=keep'), [D('f3')]);
+  assert.deepEqual(ls('label=tier=b'), [D('f2')]);
+  // Errors, byte for byte the same through both CLIs (dockerd's wording: accepted keys differ for ls and prune).
+  for (const args of [
+    ['volume', 'ls', '--filter', 'dangling=maybe'], ['volume', 'ls', '--filter', 'dangling=true', '--filter', 'dangling=false'],
+    ['volume', 'ls', '--filter', 'label!=keep'], ['volume', 'prune', '-f', '--filter', 'dangling=true'],
+    ['volume', 'prune', '-f', '--filter', 'all=maybe'],
+  ]) {
+    const dr = d.docker(args);
+    const br = d.berth(args);
+    assert.equal(dr.code, 1, `${args.join(' ')}: ${dr.stderr}`);
+    assert.equal(br.code, dr.code, args.join(' '));
+    assert.equal(br.stderr.replace(/\bberth\b/g, 'docker'), dr.stderr, args.join(' '));
+  }
+  assert.match(d.docker(['volume', 'ls', '--filter', 'dangling=maybe']).stderr, /invalid filter 'dangling=\[maybe\]'/);
+  assert.match(d.docker(['volume', 'ls', '--filter', 'label!=keep']).stderr, /invalid filter 'label!'/);
+  assert.match(d.docker(['volume', 'prune', '-f', '--filter', 'all=maybe']).stderr, /invalid filter 'all': strconv.ParseBool: parsing "maybe": invalid syntax/);
+  // prune -a with label and label!: f3 (keep) stays, f1 is in use, only f2 goes.
+  const pr = ok(d.docker(['volume', 'prune', '-a', '-f', '--filter', `label=fl=${t}`, '--filter', 'label!=keep']), 'prune');
+  assert.match(pr, new RegExp(`^Deleted Volumes:\\n${D('f2')}\\n\\nTotal reclaimed space: `));
+  assert.deepEqual(ls(), [D('f1'), D('f3')]);
+  // The same through the berth CLI on the remaining unused one.
+  const bp = ok(d.berth(['volume', 'prune', '-a', '-f', '--filter', `label=fl=${t}`]), 'berth prune');
+  assert.match(bp, new RegExp(`^Deleted Volumes:\\n${D('f3')}\\n\\nTotal reclaimed space: `));
+  ok(d.docker(['rm', D('fuser')]), 'rm user');
+  ok(d.docker(['volume', 'rm', D('f1')]), 'rm f1');
+});

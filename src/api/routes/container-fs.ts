@@ -9,7 +9,14 @@ import { statsJson } from '../wire/stats-json.js';
 const archive = () => import('../../store/archive.js');
 import { readNetStats } from '../../engine/containers/net-stats.js';
 
+/** --userns-remap: archive owners are container IDs, shifted both ways as dockerd does (not with --userns=host). */
+function idMapsOf(engine: Engine, c: ContainerRecord) {
+  const u = engine.config.userns;
+  return u && c.hostConfig.UsernsMode !== 'host' ? { uid: u.uidMaps, gid: u.gidMaps } : undefined;
+}
+
 /** Runs `fn` with the container's root filesystem mounted (temporarily when the container is not running). */
+
 async function withRootfs<T>(engine: Engine, c: ContainerRecord, fn: (root: string) => Promise<T>): Promise<T> {
   const layer = engine.images.containerLayer(c.id, c.imageId);
   const active = c.state.status === 'running' || c.state.status === 'paused';
@@ -47,7 +54,7 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
       const st = await statPath(root, path, { containerName: c.name.slice(1) });
       res.writeHead(200, { 'Content-Type': 'application/x-tar', 'X-Docker-Container-Path-Stat': statHeader(st) });
       try {
-        await archivePath(root, path, res, { containerName: c.name.slice(1) });
+        await archivePath(root, path, res, { containerName: c.name.slice(1), idMaps: idMapsOf(engine, c) });
         res.end();
       } catch (e) {
         engine.logger.warn('archive failed', { id: c.id, err: errorMessage(e) });
@@ -63,7 +70,10 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     if (c.hostConfig.ReadonlyRootfs && (c.state.status === 'running' || c.state.status === 'paused')) {
       throw Object.assign(invalid('container rootfs is marked read-only'), { kind: 'forbidden' as const });
     }
-    await withRootfs(engine, c, async (root) => (await archive()).extractArchive(root, path, req, { noOverwriteDirNonDir: boolParam(query, 'noOverwriteDirNonDir'), containerName: c.name.slice(1) }));
+    await withRootfs(engine, c, async (root) => (await archive()).extractArchive(root, path, req, {
+      noOverwriteDirNonDir: boolParam(query, 'noOverwriteDirNonDir'), copyUidGid: boolParam(query, 'copyUIDGID'), containerName: c.name.slice(1),
+      idMaps: idMapsOf(engine, c),
+    }));
     containers.event(c, 'extract-to-dir', { path });
     sendEmpty(res, 200);
   });
@@ -73,7 +83,8 @@ export function containerFsRoutes(r: Router, engine: Engine): void {
     await withRootfs(engine, c, async () => {
       res.writeHead(200, { 'Content-Type': 'application/x-tar' });
       try {
-        await engine.images.exportContainer(engine.images.containerLayer(c.id, c.imageId), res);
+        const maps = idMapsOf(engine, c);
+        await engine.images.exportContainer(engine.images.containerLayer(c.id, c.imageId), res, { mapIds: maps && (await archive()).hostToContainerIds(maps) });
         res.end();
       } catch (e) {
         engine.logger.warn('export failed', { id: c.id, err: errorMessage(e) });

@@ -6,14 +6,15 @@ import { invalid, conflict } from '../../lib/errors.js';
 import { inspectContainer, listContainer } from '../wire/container-json.js';
 import { selectContainers, labelMatches } from '../../engine/containers/list-filter.js';
 import { containerTop } from '../../engine/containers/top.js';
+import { adaptCreateForVersion } from '../wire/create-compat.js';
 
 export function containerRoutes(r: Router, engine: Engine): void {
   const { containers, images } = engine;
 
-  r.add('POST', '/containers/create', async ({ req, res, query }) => {
+  r.add('POST', '/containers/create', async ({ req, res, query, apiVersion }) => {
     const body = await readJsonBody<unknown>(req);
     const name = query.get('name') || undefined;
-    sendJson(res, 201, await containers.create(name, body));
+    sendJson(res, 201, await containers.create(name, body, adaptCreateForVersion(body, apiVersion)));
   });
 
   r.add('GET', '/containers/json', async ({ res, query }) => {

@@ -1,12 +1,13 @@
 // Start-time mount preparation: mount volumes (releasing them is the caller's undo), copy image content into
 // empty volumes, create missing `-v` bind sources, and turn everything into OCI mounts for the spec builder.
 import { promises as fs, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run } from '../../lib/exec-file.js';
 import { EngineError, errorMessage } from '../../lib/errors.js';
 import type { SpecInput } from '../../runtime/types.js';
 import type { VolumeService } from '../volumes/service.js';
 import { mountedPaths } from '../volumes/local-driver.js';
+import { mountSubpath } from '../volumes/subpath.js';
 import type { ContainerRecord } from './model.js';
 import { mergeTmpfsOptions, registerMountPoints, type MountPoint } from './mounts.js';
 
@@ -15,23 +16,32 @@ type OciMount = SpecInput['mounts'][number];
 /** Mounts for the spec, in mount-point order (the builder sorts by depth), plus HostConfig.Tmpfs and IPC /dev/shm. */
 export async function prepareMounts(
   c: ContainerRecord, rootfs: string, volumes: VolumeService, lookup: { find(ref: string): ContainerRecord; dir(id: string): string },
+  /** --userns-remap: host IDs of the container's root, who owns what the daemon creates for it (as dockerd). */
+  rootOwner?: { uid: number; gid: number },
 ): Promise<OciMount[]> {
   const containerId = c.id;
   const mps = c.mountPoints ?? [];
   const tmpfs = c.hostConfig.Tmpfs as Record<string, string> | null | undefined;
   const out: OciMount[] = [];
-  for (const m of mps) {
+  for (const [i, m] of mps.entries()) {
     if (m.Type === 'volume') {
       const path = await volumes.mount(m.Name!, containerId);
       m.Source = path;
-      if (m.CopyData && await volumes.isEmpty(m.Name!)) await copyUp(rootfs, m.Destination, path);
-      out.push({ destination: m.Destination, source: path, type: 'bind', options: ['rbind', m.RW ? 'rw' : 'ro'] });
+      let source = path;
+      if (m.Subpath) {
+        // Checked at every start: the volume's content may have changed since create (see volumes/subpath.ts).
+        source = volumes.subpathMountPoint(containerId, i);
+        volumes.track(containerId, await mountSubpath(path, m.Subpath, source));
+      }
+      if (m.CopyData && await isEmptyDir(source)) await copyUp(rootfs, m.Destination, source);
+      volumes.publishMount(m.Name!, containerId, { destination: m.Destination, rw: m.RW, propagation: m.Propagation });
+      out.push({ destination: m.Destination, source, type: 'bind', options: ['rbind', m.RW ? 'rw' : 'ro'], ...readOnlyRecursion(m) });
     } else if (m.Type === 'bind') {
       if (m.CreateSource) {
-        try { await fs.stat(m.Source); } catch { await fs.mkdir(m.Source, { recursive: true, mode: 0o755 }); }
+        try { await fs.stat(m.Source); } catch { await mkdirOwned(m.Source, rootOwner); }
       }
       const opts = [m.NonRecursive ? 'bind' : 'rbind', m.Propagation || 'rprivate', m.RW ? 'rw' : 'ro'];
-      out.push({ destination: m.Destination, source: m.Source, type: 'bind', options: opts });
+      out.push({ destination: m.Destination, source: m.Source, type: 'bind', options: opts, ...readOnlyRecursion(m) });
     } else {
       out.push(tmpfsMount(m.Destination, [m.TmpfsData ?? '', m.RW ? '' : 'ro'].filter(Boolean).join(',')));
     }
@@ -46,6 +56,7 @@ export async function prepareMounts(
       if (!mountedPaths().has(shm)) {
         const size = (c.hostConfig.ShmSize as number) || 64 * 1024 * 1024;
         await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', shm]);
+        if (rootOwner) await fs.chown(shm, rootOwner.uid, rootOwner.gid);
       }
       volumes.track(containerId, async () => { if (mountedPaths().has(shm)) await run('umount', ['-l', shm]); });
       out.push({ destination: '/dev/shm', source: shm, type: 'bind', options: ['rbind', 'rprivate'] });
@@ -56,6 +67,30 @@ export async function prepareMounts(
     }
   }
   return out;
+}
+
+/**
+ * Docker ≥ 25 (API 1.44): a read-only bind or volume is read-only recursively (submounts too) where kernel and
+ * runtime allow it, silently plain `ro` elsewhere; `bind-recursive=readonly` demands it, `=writable` opts out.
+ */
+function readOnlyRecursion(m: MountPoint): Pick<OciMount, 'recursiveReadOnly'> {
+  if (m.RW || m.ReadOnlyNonRecursive) return {};
+  return { recursiveReadOnly: m.ReadOnlyForceRecursive ? 'force' : 'if-possible' };
+}
+
+/** mkdir -p; with `owner`, the directories it made (not existing parents) belong to it (MkdirAllAndChownNew). */
+async function mkdirOwned(path: string, owner: { uid: number; gid: number } | undefined): Promise<void> {
+  const first = await fs.mkdir(path, { recursive: true, mode: 0o755 });
+  if (!owner || !first) return;
+  for (let p = path; ; p = dirname(p)) {
+    await fs.chown(p, owner.uid, owner.gid);
+    if (p === first || p === dirname(p)) break;
+  }
+}
+
+async function isEmptyDir(p: string): Promise<boolean> {
+  const entries = await fs.readdir(p).catch(() => undefined);
+  return entries !== undefined && entries.length === 0;
 }
 
 export function tmpfsMount(destination: string, data: string): OciMount {

@@ -22,6 +22,12 @@ export interface MountPoint {
   /** A volume created for this container (no name given): removed with `rm -v`. */
   Anonymous: boolean;
   NonRecursive?: boolean;
+  /** Read-only on the top mount only (`bind-recursive=writable`; Docker < 25's read-only binds). */
+  ReadOnlyNonRecursive?: boolean;
+  /** Recursively read-only or fail (`bind-recursive=readonly`); without either flag ro is recursive where possible. */
+  ReadOnlyForceRecursive?: boolean;
+  /** --mount type=volume,volume-subpath=…: a path inside the volume, checked again at every start. */
+  Subpath?: string;
   /** `-v /host/missing:/x` creates /host/missing at start, as Docker does; --mount refuses. */
   CreateSource?: boolean;
   /** --mount type=tmpfs: mount(8) data (size=, mode=). */
@@ -98,7 +104,9 @@ export function parseBind(raw: string): MountPoint {
 
 interface ApiMount {
   Type?: string; Source?: string; Target?: string; ReadOnly?: boolean; Consistency?: string;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean } | null;
+  BindOptions?: {
+    Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean; ReadOnlyNonRecursive?: boolean; ReadOnlyForceRecursive?: boolean;
+  } | null;
   VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string } | null;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] } | null;
 }
@@ -120,23 +128,40 @@ export function parseApiMount(m: ApiMount, ctx: Pick<MountContext, 'exists'>): M
     if (!m.Source.startsWith('/')) throw cfg(`invalid mount path: '${m.Source}' mount path must be absolute`);
     const create = !!m.BindOptions?.CreateMountpoint;
     if (!create && !ctx.exists(m.Source)) throw cfg(`bind source path does not exist: ${m.Source}`);
+    const bo = m.BindOptions ?? {};
+    // dockerd checks these when the container starts (setupMounts); refusing them at create leaves nothing behind.
+    if (!m.ReadOnly && bo.ReadOnlyNonRecursive) throw invalid('mount options conflict: !ReadOnly && BindOptions.ReadOnlyNonRecursive');
+    if (!m.ReadOnly && bo.ReadOnlyForceRecursive) throw invalid('mount options conflict: !ReadOnly && BindOptions.ReadOnlyForceRecursive');
+    if (bo.ReadOnlyNonRecursive && bo.ReadOnlyForceRecursive) throw invalid('mount options conflict: ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive');
     return {
       Type: 'bind', Source: posix.normalize(m.Source), Destination: dest, RW: rw, Mode: '', Propagation: prop || 'rprivate',
-      CopyData: false, Anonymous: false, NonRecursive: !!m.BindOptions?.NonRecursive, CreateSource: create,
+      CopyData: false, Anonymous: false, NonRecursive: !!bo.NonRecursive, CreateSource: create,
+      ...(bo.ReadOnlyNonRecursive ? { ReadOnlyNonRecursive: true } : {}),
+      ...(bo.ReadOnlyForceRecursive ? { ReadOnlyForceRecursive: true } : {}),
     };
   }
   if (type === 'volume') {
     const vo = m.VolumeOptions ?? undefined;
-    if (vo?.Subpath) throw cfg('volume subpaths are not supported');
+    if (vo?.Subpath) {
+      if (!m.Source) throw cfg('must not set Subpath when using anonymous volumes');
+      if (!isLocalPath(vo.Subpath)) throw cfg('subpath must be a relative path within the volume');
+    }
     const driver = vo?.DriverConfig?.Name || 'local';
     return {
       Type: 'volume', Source: '', Destination: dest, RW: rw, Name: m.Source || undefined, Driver: driver, Mode: 'z', Propagation: '',
-      CopyData: !vo?.NoCopy, Anonymous: !m.Source,
+      CopyData: !vo?.NoCopy, Anonymous: !m.Source, ...(vo?.Subpath ? { Subpath: vo.Subpath } : {}),
       VolumeOptions: vo ? { Labels: vo.Labels, DriverOpts: vo.DriverConfig?.Options } : undefined,
     };
   }
   if (m.Source) throw cfg('field Source must not be specified');
   return { Type: 'tmpfs', Source: '', Destination: dest, RW: rw, Mode: '', Propagation: '', CopyData: false, Anonymous: false, TmpfsData: tmpfsData(m.TmpfsOptions ?? undefined, cfg) };
+}
+
+/** Go's filepath.IsLocal on Unix: relative, not empty, and no `..` that climbs above the start once cleaned. */
+export function isLocalPath(p: string): boolean {
+  if (p === '' || p.startsWith('/')) return false;
+  const clean = posix.normalize(p);
+  return clean !== '..' && !clean.startsWith('../');
 }
 
 /** Docker's ConvertTmpfsOptions: mode in octal, size with the largest suffix that divides it. */

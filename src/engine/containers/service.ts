@@ -17,7 +17,7 @@ import { type ContainerRecord, type ContainerStatus, ZERO_TIME, canTransition, i
 import { buildContainerConfig, buildHostConfig, parseCreateBody } from './create-config.js';
 import { generateName, validateName } from './names.js';
 import { shouldRestart, nextBackoff } from './restart-policy.js';
-import { buildRuntimeSpec, hostInfo } from './spec-input.js';
+import { buildRuntimeSpec, hostInfo, remappedRoot, sandboxUserns } from './spec-input.js';
 import { checkHostConfig } from './host-config-check.js';
 import { attachFields, publishEndpointEvents, validateContainerNetworking } from '../networks.js';
 import type { VolumeService } from '../volumes/service.js';
@@ -71,7 +71,11 @@ export class ContainerService {
 
   // ---- create ------------------------------------------------------------------------------------------------
 
-  async create(nameArg: string | undefined, body: unknown): Promise<{ Id: string; Warnings: string[] }> {
+  /**
+   * `defaultReadOnlyNonRecursive`: clients older than API 1.44 get the read-only mounts they knew (plain `ro`,
+   * submounts stay writable), as dockerd keeps for them.
+   */
+  async create(nameArg: string | undefined, body: unknown, opts: { defaultReadOnlyNonRecursive?: boolean } = {}): Promise<{ Id: string; Warnings: string[] }> {
     const req = parseCreateBody(body);
     const name = nameArg ? validateName(nameArg) : generateName((n) => !!this.store.nameTaken(n));
     const taken = this.store.nameTaken(name);
@@ -81,6 +85,10 @@ export class ContainerService {
     const image = this.deps.images.get(imageRef);
     const hostConfig = buildHostConfig(req.hostConfig);
     const warnings = checkHostConfig(hostConfig, hostInfo());
+    // dockerd refuses this at create (a remapped root cannot hold the host's capabilities); start checks again.
+    if (this.deps.config.userns && hostConfig.Privileged && hostConfig.UsernsMode !== 'host') {
+      throw invalid('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+    }
     validateNetworkMode(hostConfig.NetworkMode, (r) => this.store.find(r));
     validateContainerNetworking(hostConfig, req.networkingConfig, this.deps.network, req.config.MacAddress as string | undefined);
     const id = newId();
@@ -96,6 +104,7 @@ export class ContainerService {
     };
     const mounts = await createMountPoints(hostConfig, config.Volumes, { mountsOf: (r) => this.store.get(r).mountPoints ?? [] }, this.deps.volumes);
     rec.mountPoints = mounts.mountPoints;
+    if (opts.defaultReadOnlyNonRecursive) for (const m of rec.mountPoints) if (!m.RW) m.ReadOnlyNonRecursive = true;
     try {
       await this.deps.images.createContainerLayer(id, image.id);
       await this.persist(rec);
@@ -137,7 +146,7 @@ export class ContainerService {
         ...attachFields(c, (r) => this.store.find(r)), sharedWith, containerDir: this.store.dir(c.id),
         dns: c.hostConfig.Dns as string[] | undefined, dnsSearch: c.hostConfig.DnsSearch as string[] | undefined,
         dnsOptions: c.hostConfig.DnsOptions as string[] | undefined, extraHosts: c.hostConfig.ExtraHosts as string[] | undefined,
-        macAddress: c.config.MacAddress,
+        macAddress: c.config.MacAddress, ...sandboxUserns(c, this.deps.config.userns, (r) => this.store.get(r)),
       }).then((sb) => { undo.push(() => network.detach(c.id)); return sb; });
       const [m, a] = await Promise.allSettled([mounted, attached]);
       if (m.status === 'rejected') throw m.reason;
@@ -145,7 +154,7 @@ export class ContainerService {
       const sandbox = a.value;
       publishEndpointEvents(this.deps.events, network, 'connect', c.id, sharedWith ? [] : sandbox.endpoints);
       undo.push(() => this.deps.volumes.releaseContainer(c.id));
-      const userMounts = await prepareMounts(c, layer.mergedDir, this.deps.volumes, { find: (r) => this.store.get(r), dir: (id) => this.store.dir(id) });
+      const userMounts = await prepareMounts(c, layer.mergedDir, this.deps.volumes, { find: (r) => this.store.get(r), dir: (id) => this.store.dir(id) }, remappedRoot(c, this.deps.config.userns));
       const spec = await buildRuntimeSpec(c, layer.mergedDir, sandbox, this.deps, { mounts: userMounts, find: (r) => this.store.get(r) });
       await runtime.delete(c.id).catch(() => undefined); // stale runc state from a crash
       const { pid } = await runtime.create({

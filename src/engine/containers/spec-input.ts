@@ -7,7 +7,9 @@ import { buildSpec } from '../../runtime/spec.js';
 import { probeHost } from '../../runtime/host-info.js';
 import { conflict, EngineError, errorMessage, invalid } from '../../lib/errors.js';
 import { run } from '../../lib/exec-file.js';
+import { statSync } from 'node:fs';
 import type { ContainerDeps } from './service.js';
+import { envWithLinks } from './link-env.js';
 
 let host: HostInfo | undefined;
 /** Host facts (bounding set, devices, limits) do not change while the daemon runs: probe once. */
@@ -92,7 +94,7 @@ export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandb
     rootfs,
     readonlyRootfs: !!hc.ReadonlyRootfs,
     args: [c.path, ...c.args],
-    env: c.config.Env,
+    env: envWithLinks(c, sandbox, extras.find),
     workingDir: c.config.WorkingDir,
     user: c.config.User,
     groupAdd: (hc.GroupAdd as string[] | null) ?? undefined,
@@ -128,16 +130,57 @@ export async function buildRuntimeSpec(c: ContainerRecord, rootfs: string, sandb
   if (userns && hc.UsernsMode !== 'host') {
     if (c.hostConfig.Privileged) throw invalid('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
     input.idMappings = { uid: userns.uidMaps, gid: userns.gidMaps };
+    // The user namespace that owns the netns (see sandboxUserns), unless runc could not enter the namespaces
+    // joined from other containers after it: then runc makes a user namespace as before.
+    if (sandbox.usernsPath && joinedUserns(hc, extras).every((p) => sameNs(p, sandbox.usernsPath!))) input.usernsPath = sandbox.usernsPath;
   }
   const spec = buildSpec(input, hostInfo());
-  if (input.idMappings && input.netns && input.netns !== 'host') await applyNetSysctls(spec, input.netns);
+  if (input.idMappings && !input.usernsPath && input.netns && input.netns !== 'host') await applyNetSysctls(spec, input.netns);
   return spec;
 }
 
+/** --userns-remap: host IDs of the container's root (undefined with --userns=host or without remap). */
+export function remappedRoot(c: ContainerRecord, userns: ContainerDeps['config']['userns']): { uid: number; gid: number } | undefined {
+  return userns && c.hostConfig.UsernsMode !== 'host' ? { uid: userns.rootUid, gid: userns.rootGid } : undefined;
+}
+
+const donorsOf = (hc: Record<string, unknown>) =>
+  [hc.IpcMode, hc.PidMode].filter((m): m is string => typeof m === 'string' && m.startsWith('container:')).map((m) => m.slice('container:'.length));
+
+/** The user namespaces of the containers whose ipc/pid namespaces this one joins. */
+const joinedUserns = (hc: Record<string, unknown>, extras: SpecExtras) => donorsOf(hc).map((ref) => `/proc/${extras.find(ref).state.pid}/ns/user`);
+
+function sameNs(a: string, b: string): boolean {
+  try { return statSync(a).ino === statSync(b).ino; } catch { return false; }
+}
+
 /**
- * The daemon makes the network namespace before runc creates the user namespace, so the netns belongs to the
- * initial user namespace and runc (container root, inside the userns) may not write its net.* sysctls. Set them
- * from the daemon instead (ip_unprivileged_port_start=0 also lets container root bind ports below 1024 there).
+ * --userns-remap: where the network service makes the container's own netns, so that the user namespace the
+ * container joins owns it (as under dockerd, where runc creates both). runc < 1.2.1 can then exec into it
+ * (it joins the userns first, runc#4390), runc writes the net.* sysctls and mounts sysfs, and root has CAP_NET_*
+ * over its netns. A new pinned userns of its own; with --ipc/--pid container:<x>, x's (dockerd shares the
+ * donor's userns; runc could not enter x's namespaces from another one). Nothing (runc makes the userns, the
+ * netns stays the host's) when the donors differ or are not remapped.
+ */
+export function sandboxUserns(c: ContainerRecord, userns: ContainerDeps['config']['userns'], find: (ref: string) => ContainerRecord): { usernsRemap?: boolean; usernsJoin?: string } {
+  const hc = c.hostConfig as Record<string, unknown>;
+  if (!userns || hc.UsernsMode === 'host' || hc.Privileged) return {};
+  const refs = donorsOf(hc);
+  if (!refs.length) return { usernsRemap: true };
+  try {
+    const donors = refs.map(find);
+    if (donors.some((d) => d.hostConfig.UsernsMode === 'host' || d.state.pid <= 0)) return {};
+    const paths = donors.map((d) => `/proc/${d.state.pid}/ns/user`);
+    return paths.every((p) => sameNs(p, paths[0]!)) ? { usernsJoin: paths[0] } : {};
+  } catch {
+    return {}; // a missing or stopped donor: building the spec reports it
+  }
+}
+
+/**
+ * When the container does not join the user namespace owning its netns (see sandboxUserns), runc (container
+ * root, inside its own userns) may not write the netns's net.* sysctls. Set them from the daemon instead
+ * (ip_unprivileged_port_start=0 also lets container root bind ports below 1024 there).
  */
 async function applyNetSysctls(spec: object, netns: string): Promise<void> {
   const linux = (spec as { linux?: { sysctl?: Record<string, string> } }).linux;

@@ -97,7 +97,7 @@ export async function createImageService(opts: { dataRoot: string; logger: Logge
     containerLayerSize: (containerId) => rw.size(containerId),
     containerLayerIds: () => rw.ids(),
     containerChanges: (layer) => upperChanges(layer.upperDir, layer.lowerDirs),
-    exportContainer: (layer, out) => packTree(layer.mergedDir, out),
+    exportContainer: (layer, out, opts) => packTree(layer.mergedDir, out, { mapIds: opts?.mapIds }),
     layersSize: async () => layers.totalSize(),
   };
 }

@@ -123,8 +123,9 @@ export interface ImageService {
   containerLayerSize(containerId: string): Promise<number>;
   /** `docker diff`: changes in the upper dir (Kind 0 modified, 1 added, 2 deleted). */
   containerChanges(layer: ContainerLayer): Promise<Array<{ Path: string; Kind: 0 | 1 | 2 }>>;
-  /** `docker export`: tar of the merged root filesystem (the layer must be mounted by the caller). */
-  exportContainer(layer: ContainerLayer, out: Writable): Promise<void>;
+  /** `docker export`: tar of the merged root filesystem (the layer must be mounted by the caller); `mapIds`
+   *  rewrites owners (a --userns-remap container exports container IDs, as dockerd). */
+  exportContainer(layer: ContainerLayer, out: Writable, opts?: { mapIds?: (uid: number, gid: number) => { uid: number; gid: number } }): Promise<void>;
   /** Total bytes of unpacked layers, for `system df`. */
   layersSize(): Promise<number>;
 }

@@ -10,6 +10,7 @@ import { KeyedMutex } from '../../lib/mutex.js';
 import type { EventBus } from '../events.js';
 import { LocalDriver, dataDir, needsMount } from './local-driver.js';
 import { validateLocalOptions, validateVolumeName } from './names.js';
+import { removeSubpathMounts } from './subpath.js';
 import { ANONYMOUS_LABEL, type VolumeRecord } from './types.js';
 
 export interface VolumeCreateRequest {
@@ -47,6 +48,9 @@ export class VolumeService {
 
   async load(): Promise<void> {
     await fs.mkdir(this.root, { recursive: true, mode: 0o701 });
+    // Subpath mounts a previous daemon left (it died with containers running). Running containers keep their own
+    // copies in their mount namespaces, so the host side can always go.
+    await removeSubpathMounts(this.subpathRoot);
     for (const name of await fs.readdir(this.root)) {
       const rec = await readJson<VolumeRecord>(join(this.root, name, 'volume.json')).catch(() => undefined);
       if (rec?.name === name) this.volumes.set(name, rec);
@@ -60,6 +64,14 @@ export class VolumeService {
   }
 
   path(v: VolumeRecord): string { return dataDir(this.root, v.name); }
+
+  /**
+   * Where a container's checked volume subpath is bind-mounted for runc. Deliberately outside the container's
+   * directory, which is removed recursively: a stale mount there would let that removal delete volume data.
+   * (A leading dot cannot be a volume name, so load() never takes it for one.)
+   */
+  get subpathRoot(): string { return join(this.root, '.subpath'); }
+  subpathMountPoint(containerId: string, index: number): string { return join(this.subpathRoot, containerId, String(index)); }
 
   get(name: string): VolumeRecord {
     const v = this.volumes.get(name);
@@ -126,6 +138,13 @@ export class VolumeService {
     return path;
   }
 
+  /** Docker's `volume mount` event, once a mount point using the volume is fully set up for a starting container. */
+  publishMount(name: string, containerId: string, at: { destination: string; rw: boolean; propagation: string }): void {
+    this.deps.events.publish('volume', 'mount', name, {
+      container: containerId, destination: at.destination, driver: this.get(name).driver, propagation: at.propagation, 'read/write': String(at.rw),
+    });
+  }
+
   /** Other per-container host mounts (the shareable IPC /dev/shm) undone together with the volumes. */
   track(containerId: string, cleanup: () => Promise<void>): void {
     const list = this.cleanups.get(containerId) ?? [];
@@ -142,42 +161,41 @@ export class VolumeService {
     this.held.delete(containerId);
     for (const name of held) {
       const v = this.volumes.get(name);
-      if (v) await this.mutex.run(name, () => this.driver.unmount(v)).catch((e) => this.deps.logger.warn('volume unmount failed', { name, err: String(e) }));
+      if (!v) continue;
+      try {
+        await this.mutex.run(name, () => this.driver.unmount(v));
+        this.deps.events.publish('volume', 'unmount', name, { container: containerId, driver: v.driver });
+      } catch (e) {
+        this.deps.logger.warn('volume unmount failed', { name, err: String(e) });
+      }
     }
-  }
-
-  /** Whether the volume's data directory has no entries yet (copy-up of image content applies). */
-  async isEmpty(name: string): Promise<boolean> {
-    const entries = await fs.readdir(this.path(this.get(name))).catch(() => []);
-    return entries.length === 0;
   }
 
   async size(v: VolumeRecord): Promise<number> { return this.driver.size(v); }
 
-  filter(filters: Record<string, string[]>): VolumeRecord[] {
-    for (const k of Object.keys(filters)) if (!['dangling', 'name', 'label', 'driver', 'label!', 'all'].includes(k)) throw invalid(`invalid filter '${k}'`);
+  /** `volume ls` filters (dockerd accepts dangling, name, driver, label; label! and all only for prune). */
+  filter(filters: Record<string, string[]>, accepted: readonly string[] = LIST_FILTERS): VolumeRecord[] {
+    for (const k of Object.keys(filters)) if (!accepted.includes(k)) throw invalid(`invalid filter '${k}'`);
+    const dangling = filters.dangling ? boolFilter('dangling', filters.dangling) : undefined;
     return this.list().filter((v) => {
-      if (filters.dangling?.length) {
-        const want = filters.dangling.map(parseBool);
-        const dangling = this.refs(v.name).length === 0;
-        if (!want.includes(dangling)) return false;
-      }
+      if (dangling !== undefined && (this.refs(v.name).length === 0) !== dangling) return false;
       if (filters.name?.length && !filters.name.some((n) => v.name.includes(n))) return false;
       if (filters.driver?.length && !filters.driver.includes(v.driver)) return false;
       if (filters.label?.length && !filters.label.every((l) => labelMatch(v.labels ?? {}, l))) return false;
-      if (filters['label!']?.length && filters['label!'].some((l) => labelMatch(v.labels ?? {}, l))) return false;
+      // dockerd's MatchKVList: excluded only when the volume carries every label! given.
+      if (filters['label!']?.length && filters['label!'].every((l) => labelMatch(v.labels ?? {}, l))) return false;
       return true;
     });
   }
 
   /** Removes unused volumes: anonymous ones only unless `all` (API ≥ 1.42), every unused one before. */
   async prune(filters: Record<string, string[]>, anonymousOnly: boolean): Promise<{ deleted: string[]; reclaimed: number }> {
-    const all = (filters.all ?? []).some(parseBool);
+    const all = pruneAll(filters.all);
     const f = { ...filters };
     delete f.all;
     const deleted: string[] = [];
     let reclaimed = 0;
-    for (const v of this.filter(f)) {
+    for (const v of this.filter(f, PRUNE_FILTERS)) {
       if (this.refs(v.name).length) continue;
       if (anonymousOnly && !all && !v.anonymous && !(v.labels && ANONYMOUS_LABEL in v.labels)) continue;
       const size = needsMount(v) ? 0 : await this.driver.size(v);
@@ -190,10 +208,25 @@ export class VolumeService {
   }
 }
 
-function parseBool(s: string): boolean {
-  if (['true', '1'].includes(s.toLowerCase())) return true;
-  if (['false', '0'].includes(s.toLowerCase())) return false;
-  throw invalid(`invalid filter 'dangling=${s}'`);
+const LIST_FILTERS = ['dangling', 'name', 'driver', 'label'] as const;
+const PRUNE_FILTERS = ['label', 'label!'] as const;
+
+/** dockerd's GetBoolOrDefault: 1/true or 0/false; none of them, or both, is an error naming the values. */
+function boolFilter(key: string, values: string[]): boolean {
+  const isTrue = values.includes('1') || values.includes('true');
+  const isFalse = values.includes('0') || values.includes('false');
+  if (isTrue === isFalse) throw invalid(values.length ? `invalid filter '${key}=[${values.join(' ')}]'` : `invalid filter '${key}'`);
+  return isTrue;
+}
+
+/** dockerd's withPrune: one `all` value, parsed like Go's strconv.ParseBool. */
+function pruneAll(values: string[] | undefined): boolean {
+  if (!values?.length) return false;
+  if (values.length > 1) throw invalid(`invalid filter 'all=[${values.join(' ')}]': only one value is expected`);
+  const v = values[0]!;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  throw invalid(`invalid filter 'all': strconv.ParseBool: parsing "${v}": invalid syntax`);
 }
 
 function labelMatch(labels: Record<string, string>, filter: string): boolean {

@@ -44,3 +44,26 @@ for (const mode of ['default', 'none', 'host']) {
     t.diagnostic(`${mode}: attach median ${median(attach).toFixed(1)} ms (min ${Math.min(...attach).toFixed(1)}, max ${Math.max(...attach).toFixed(1)}); detach median ${median(detach).toFixed(1)} ms`);
   });
 }
+
+test('attach/detach timing, user-defined network with the 127.0.0.11 redirect (median of 20)', { skip }, async (t) => {
+  const net = await svc.createNetwork({
+    name: 'timing', driver: 'bridge', internal: false, attachable: false, enableIPv6: false, ipamDriver: 'default', ipamOptions: {},
+    ipamConfig: [], options: {}, labels: {}, configOnly: false,
+  });
+  const attach: number[] = [];
+  const detach: number[] = [];
+  try {
+    for (let i = 0; i < 21; i++) {
+      const id = containerId(0x200 + i);
+      const t0 = performance.now();
+      await svc.attach({ containerId: id, containerName: `u${i}`, hostname: id.slice(0, 12), mode: net.name, containerDir: join(env.root, 'c', id) });
+      const t1 = performance.now();
+      await svc.detach(id);
+      const t2 = performance.now();
+      if (i > 0) { attach.push(t1 - t0); detach.push(t2 - t1); }
+    }
+  } finally {
+    await svc.removeNetwork(net.name);
+  }
+  t.diagnostic(`user network: attach median ${median(attach).toFixed(1)} ms (min ${Math.min(...attach).toFixed(1)}, max ${Math.max(...attach).toFixed(1)}); detach median ${median(detach).toFixed(1)} ms`);
+});

@@ -98,4 +98,13 @@ test('userns-remap: user namespace + mappings; sysfs bound from the host when th
   assert.equal(plain.mounts.find((m) => m.destination === '/sys')!.type, 'sysfs');
   assert.ok(!plain.linux.namespaces.some((n) => n.type === 'user'));
   assert.ok(plain.mounts.find((m) => m.type === 'cgroup')!.options.includes('ro'));
+  // a pinned user namespace that owns the netns: joined by path, mappings kept (runc 1.1 needs them), real sysfs,
+  // no ping_group_range (dockerd omits it under remap), ip_unprivileged_port_start left to runc
+  const h = { ...host(), sysctls: ['net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'] };
+  type L = S & { linux: { sysctl: Record<string, string>; namespaces: Array<{ type: string; path?: string }> } };
+  const pinned = buildSpec({ ...base, netns: '/run/berth/netns/c', idMappings, usernsPath: '/run/berth/netns/.userns/c' }, h) as L;
+  assert.deepEqual(pinned.linux.namespaces.find((n) => n.type === 'user'), { type: 'user', path: '/run/berth/netns/.userns/c' });
+  assert.deepEqual(pinned.linux.uidMappings, idMappings.uid);
+  assert.equal(pinned.mounts.find((m) => m.destination === '/sys')!.type, 'sysfs');
+  assert.deepEqual(pinned.linux.sysctl, { 'net.ipv4.ip_unprivileged_port_start': '0' });
 });
