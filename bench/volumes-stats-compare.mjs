@@ -49,10 +49,18 @@ engines.push({ name: 'berth', host: berthd.host, pids: String(berthd.proc.pid) }
 try {
   say(`# Volumes and stats, side by side ${new Date().toISOString()}`);
   say(`engines: ${engines.map((e) => e.name).join(', ')}; containers on each engine's default bridge; reps ${reps}; ${containers} containers for stats`);
+  // Write throughput first for every engine, then stats: removing 50 containers (Docker deletes their layers
+  // in the background) would otherwise compete for the disk with the next engine's write test. A sync and a
+  // pause separate the engines.
+  const settle = () => { spawnSync('sync'); spawnSync('sleep', ['5']); };
   for (const e of engines) {
-    say(`\n## ${e.name}\n`);
+    settle();
+    say(`\n## ${e.name}: writes and first start\n`);
     say(script('volumes.sh', e.host, e.pids, [reps]));
-    say('');
+  }
+  for (const e of engines) {
+    settle();
+    say(`\n## ${e.name}: stats\n`);
     say(script('stats.sh', e.host, e.pids, [containers, '20']));
   }
   say(`\nload average at the end: ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim()}`);
