@@ -5,6 +5,7 @@
 // source address of a query says which container asks, hence which networks' names it may see.
 // Names it does not own are forwarded, as raw packets, to the upstream resolvers chosen for that container.
 // TCP is served too (length-prefixed, RFC 1035 4.2.2): resolvers retry there when an upstream answer was truncated.
+// macvlan-only containers are served on sockets inside their own namespace instead (ns-dns.ts, serveSockets).
 import { createSocket, type Socket } from 'node:dgram';
 import { createConnection, createServer, isIP, type Server } from 'node:net';
 import type { Logger } from '../lib/logger.js';
@@ -15,6 +16,9 @@ export type LookupResult =
   | { kind: 'answer'; answers: Answer[] }
   | { kind: 'nxdomain' }
   | { kind: 'forward'; servers: string[] };
+
+/** Whom a query on a container's own sockets is answered for: its network and its address there. */
+export interface Asker { networkId: string; clientIp: string }
 
 export type Lookup = (networkId: string, clientIp: string, name: string, type: number) => LookupResult;
 
@@ -48,7 +52,7 @@ export class EmbeddedDns {
       sock.on('message', (msg, rinfo) => { void this.reply(networkId, msg, rinfo.address, false).then((r) => { if (r) sock.send(r, rinfo.port, rinfo.address); }); });
       sock.unref();
       socks.push(sock);
-      const srv = createServer((conn) => this.serveTcp(networkId, conn));
+      const srv = createServer((conn) => this.serveTcp(conn, (msg) => this.reply(networkId, msg, conn.remoteAddress ?? '', true)));
       srv.on('error', (e) => this.logger.warn('embedded DNS TCP listener failed', { address, error: errorMessage(e) }));
       srv.listen({ host: address, port: this.port }, () => srv.unref());
       (this.servers.get(networkId) ?? this.servers.set(networkId, []).get(networkId)!).push(srv);
@@ -57,7 +61,28 @@ export class EmbeddedDns {
     return ok;
   }
 
-  private serveTcp(networkId: string, conn: import('node:net').Socket): void {
+  /**
+   * Serves on sockets made elsewhere (ns-dns.ts: 127.0.0.11:53 inside one container's namespace) under `key`.
+   * Every query there comes from that one container over loopback, so `asker` says, at the time of the query,
+   * which network and address it is answered for (undefined: dropped); close(key) closes the sockets.
+   */
+  serveSockets(key: string, asker: () => Asker | undefined, udp: Socket, tcp: Server): void {
+    this.close(key);
+    const ask = (msg: Buffer, tcpAsked: boolean) => {
+      const who = asker();
+      return who ? this.reply(who.networkId, msg, who.clientIp, tcpAsked) : Promise.resolve(undefined);
+    };
+    udp.on('error', (e) => this.logger.warn('embedded DNS socket error', { key, error: errorMessage(e) }));
+    udp.on('message', (msg, rinfo) => { void ask(msg, false).then((r) => { if (r) udp.send(r, rinfo.port, rinfo.address); }); });
+    udp.unref();
+    tcp.on('error', (e) => this.logger.warn('embedded DNS TCP listener failed', { key, error: errorMessage(e) }));
+    tcp.on('connection', (conn) => this.serveTcp(conn, (msg) => ask(msg, true)));
+    tcp.unref();
+    this.sockets.set(key, [udp]);
+    this.servers.set(key, [tcp]);
+  }
+
+  private serveTcp(conn: import('node:net').Socket, answer: (msg: Buffer) => Promise<Buffer | undefined>): void {
     let buf = Buffer.alloc(0);
     conn.setTimeout(10_000, () => conn.destroy());
     conn.on('error', () => conn.destroy());
@@ -66,7 +91,7 @@ export class EmbeddedDns {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void this.reply(networkId, Buffer.from(msg), conn.remoteAddress ?? '', true).then((r) => {
+        void answer(Buffer.from(msg)).then((r) => {
           if (!r || conn.destroyed) return;
           const len = Buffer.alloc(2); len.writeUInt16BE(r.length);
           conn.write(Buffer.concat([len, r]));

@@ -13,7 +13,8 @@ import { contains, formatIp4, isIp4, macFromIp4, parseCidr4, parseIp4 } from './
 import { Address6Allocator, contains6, formatIp6, isIp6, parseCidr6, parseIp6 } from './cidr6.js';
 import { resolveBridgePlan, routesInUse } from './default-bridge.js';
 import { applyDnsRedirect, dnsRedirectSetup, EMBEDDED_DNS_ADDRESS, type DnsRedirect } from './dns-redirect.js';
-import { EmbeddedDns, type LookupResult } from './dns-server.js';
+import { EmbeddedDns, type Asker, type LookupResult } from './dns-server.js';
+import { openNsDnsSockets } from './ns-dns.js';
 import { buildHostname, buildHosts, buildInternalResolvConf, buildResolvConf, parseExtraHosts, resolvConfServers } from './etc-files.js';
 import { noFirewall, type Firewall, type FirewallState } from './firewall.js';
 import { defaultTools, deleteLink, ipJson, linkExists, type HostIp, type IpTools, type LinkEntry, type RouteEntry } from './ip-cmd.js';
@@ -89,6 +90,13 @@ class Service implements NetworkService {
   /** Network create/remove and endpoint counts change under this lock. */
   private netLock: Promise<unknown> = Promise.resolve();
   private rr = 0;
+  /**
+   * Containers served on 127.0.0.11:53 sockets inside their own namespace (macvlan only, see ns-dns.ts), each with
+   * a token: sockets arriving for an earlier start of the same container are closed, not served.
+   */
+  private readonly nsDns = new Map<string, object>();
+  /** Helpers still binding: ready() waits for them, so a container's process starts with its resolver there. */
+  private readonly nsDnsPending = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: NetworkServiceOptions) {
     const c = opts.config;
@@ -308,6 +316,7 @@ class Service implements NetworkService {
     });
     const user = (saved?.networks ?? []).filter((n) => !['bridge', 'host', 'none'].includes(n.name) && !n.predefined);
     this.dns.closeAll();
+    this.nsDns.clear();
     this.proxies.stopAll();
     this.nets = [...builtin, ...user].map((r) => this.makeNet(r));
     // The default bridge's allocator honours --fixed-cidr even when --bip names the gateway.
@@ -327,6 +336,10 @@ class Service implements NetworkService {
     await this.reconcile(liveContainerIds);
     // After reconcile, so the rewritten table already carries the published ports of live containers.
     await this.firewall.apply(this.firewallState());
+    // The old daemon's sockets in live macvlan-only containers died with it; bind them again (a few at a time:
+    // each is a Node start-up).
+    const again = [...this.records.values()].filter((r) => this.nsDnsLinkOf(r));
+    for (let i = 0; i < again.length; i += 4) await Promise.all(again.slice(i, i + 4).map((r) => this.startNsDns(r)));
   }
 
   /** Turns a record written before user-defined networks into the links shape. */
@@ -533,7 +546,18 @@ class Service implements NetworkService {
     }
     undo.push(() => this.store.removeEndpoint(req.containerId));
     undo.push(() => Promise.all(Object.values(files).map((f) => fs.rm(f, { force: true }))).then(() => undefined));
+    // The helper (a Node start-up, the bulk of the cost) runs on while the engine prepares the container;
+    // ready() waits for it before the container's process starts. resolv.conf names 127.0.0.11 meanwhile and is
+    // rewritten with the host's resolvers if the sockets cannot be had.
+    const nsDns = this.nsDnsLinkOf(rec) ? this.startNsDns(rec) : undefined;
+    if (nsDns) undo.push(() => this.stopNsDns(req.containerId));
     await settleAll([this.store.saveEndpoint(rec), this.writeFiles(rec, req.containerDir)]);
+    if (nsDns) {
+      this.trackNsDns(req.containerId, nsDns.then(async (ok) => {
+        // Only while the sandbox still stands: after a failed attach the files are gone and must stay so.
+        if (!ok && this.records.get(req.containerId) === rec) await this.writeFiles(rec, req.containerDir);
+      }));
+    }
     return rec;
   }
 
@@ -625,12 +649,13 @@ class Service implements NetworkService {
     ]);
     const pick = (a: string[] | undefined, b: string[]) => (a && a.length > 0 ? a : b);
     const dnsLink = this.dnsLinkOf(rec);
+    const inNs = this.nsDns.has(rec.containerId);
     let resolv: string;
-    if (dnsLink) {
+    if (dnsLink || inNs) {
       const ext = pick(f.dns, c.dns).length ? pick(f.dns, c.dns) : resolvConfServers(hostResolv);
       rec.dnsServers = ext;
       resolv = buildInternalResolvConf({
-        hostContent: hostResolv, sourcePath: '/etc/resolv.conf', nameserver: this.redirectsDns ? EMBEDDED_DNS_ADDRESS : dnsLink.endpoint.gateway, extServers: ext,
+        hostContent: hostResolv, sourcePath: '/etc/resolv.conf', nameserver: inNs || this.redirectsDns ? EMBEDDED_DNS_ADDRESS : dnsLink!.endpoint.gateway, extServers: ext,
         dnsSearch: pick(f.dnsSearch, c.dnsSearch), dnsOptions: pick(f.dnsOptions, c.dnsOptions),
       });
     } else {
@@ -678,6 +703,7 @@ class Service implements NetworkService {
         // The first network with embedded DNS the container joins brings 127.0.0.11 with it.
         await this.addLink(rec, net, ep, false, undo, !this.dnsLinkOf(rec) && net.dns && isBridge(net) ? 'replace' : undefined);
         rec.sandbox.endpoints = rec.links.map((l) => l.endpoint);
+        await this.syncNsDns(rec);
         await this.store.saveEndpoint(rec);
         await this.writeFiles(rec, this.dirOf(rec));
         if (rec.sandbox.ports?.length && this.portLink(rec) !== before) await this.firewall.apply(this.firewallState());
@@ -722,6 +748,7 @@ class Service implements NetworkService {
           .catch((e) => this.log.warn('could not move the embedded DNS redirect', { containerId, error: errorMessage(e) }));
       }
       rec.sandbox.endpoints = rec.links.map((l) => l.endpoint);
+      await this.syncNsDns(rec);
       await this.store.saveEndpoint(rec);
       await this.writeFiles(rec, this.dirOf(rec));
       if (rec.sandbox.ports?.length && this.portLink(rec) !== before) await this.firewall.apply(this.firewallState());
@@ -741,6 +768,62 @@ class Service implements NetworkService {
   private redirectOf(l: NetLink): DnsRedirect | undefined {
     if (!this.redirectsDns || !l.endpoint.ipAddress || !l.endpoint.gateway) return undefined;
     return { ifname: l.ifname, gateway: l.endpoint.gateway, port: this.opts.dnsPort ?? 53, source: l.endpoint.ipAddress };
+  }
+
+  /**
+   * macvlan-only containers (no network whose gateway runs the embedded DNS, at least one macvlan network) get
+   * 127.0.0.11 inside their own namespace (ns-dns.ts); this is the link whose address identifies them.
+   */
+  private nsDnsLinkOf(rec: EndpointRecord): NetLink | undefined {
+    if (rec.mode !== 'bridge' || !rec.netnsPath || this.dnsLinkOf(rec)) return undefined;
+    return rec.links?.find((l) => l.kind === 'macvlan' && !!(l.endpoint.ipAddress || l.endpoint.ipv6Address));
+  }
+
+  private nsAsker(containerId: string): Asker | undefined {
+    const rec = this.records.get(containerId);
+    const l = rec && this.nsDnsLinkOf(rec);
+    return l && { networkId: l.networkId, clientIp: l.endpoint.ipAddress || l.endpoint.ipv6Address! };
+  }
+
+  /**
+   * Binds 127.0.0.11:53 in the container's namespace. The container counts as served from the call on (its
+   * resolv.conf may be written meanwhile); false (and a warning) when that fails: host resolvers then.
+   */
+  private async startNsDns(rec: EndpointRecord): Promise<boolean> {
+    const id = rec.containerId;
+    const token = {};
+    this.nsDns.set(id, token);
+    try {
+      const { udp, tcp } = await openNsDnsSockets(this.tools.nsenter, rec.netnsPath!);
+      if (this.nsDns.get(id) !== token) { udp.close(); tcp.close(); return false; }
+      this.dns.serveSockets(nsDnsKey(id), () => this.nsAsker(id), udp, tcp);
+      return true;
+    } catch (e) {
+      if (this.nsDns.get(id) === token) this.nsDns.delete(id);
+      this.log.warn('embedded DNS cannot listen in the container; it uses the host resolvers', { containerId: id, error: errorMessage(e) });
+      return false;
+    }
+  }
+
+  private trackNsDns(containerId: string, p: Promise<void>): void {
+    const settled = p.catch((e) => this.log.warn('could not finish the embedded DNS set-up', { containerId, error: errorMessage(e) }));
+    this.nsDnsPending.set(containerId, settled);
+    void settled.then(() => { if (this.nsDnsPending.get(containerId) === settled) this.nsDnsPending.delete(containerId); });
+  }
+
+  async ready(containerId: string): Promise<void> {
+    await this.nsDnsPending.get(containerId);
+  }
+
+  private stopNsDns(containerId: string): void {
+    if (this.nsDns.delete(containerId)) this.dns.close(nsDnsKey(containerId));
+  }
+
+  /** After connect/disconnect: in-namespace DNS exactly while the container is macvlan-only. */
+  private async syncNsDns(rec: EndpointRecord): Promise<void> {
+    const want = !!this.nsDnsLinkOf(rec);
+    if (want && !this.nsDns.has(rec.containerId)) await this.startNsDns(rec);
+    if (!want) this.stopNsDns(rec.containerId);
   }
 
   private releaseLink(rec: EndpointRecord, l: NetLink): void {
@@ -789,6 +872,7 @@ class Service implements NetworkService {
 
   private async teardown(rec: EndpointRecord): Promise<void> {
     this.proxies.stop(rec.containerId);
+    this.stopNsDns(rec.containerId);
     let failed: unknown;
     if (rec.mode !== 'container') {
       await settleAll([
@@ -826,6 +910,7 @@ class Service implements NetworkService {
       }
       if (mode !== 'container') await this.store.saveEndpoint(rec);
       this.records.set(containerId, rec);
+      if (this.nsDnsLinkOf(rec)) await this.startNsDns(rec);
       if (sandbox.ports?.length) await this.firewall.apply(this.firewallState());
     });
   }
@@ -869,6 +954,7 @@ class Service implements NetworkService {
       await this.detach(rec.containerId).catch((e) => this.log.warn('could not remove sandbox at shutdown', { containerId: rec.containerId, error: errorMessage(e) }));
     }
     this.dns.closeAll();
+    this.nsDns.clear();
     this.proxies.stopAll();
     await this.firewall.remove();
     for (const n of this.nets.filter(isBridge)) await removeBridge(this.hostIp, n.rec.device!).catch((e) => this.log.warn('could not remove bridge', { device: n.rec.device, error: errorMessage(e) }));
@@ -876,6 +962,8 @@ class Service implements NetworkService {
     this.session.close();
   }
 }
+
+const nsDnsKey = (containerId: string) => `ns:${containerId}`;
 
 function randomMac(): string {
   const b = [0x02, 0x42, ...Array.from({ length: 4 }, () => Math.floor(Math.random() * 256))];

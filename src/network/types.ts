@@ -161,6 +161,11 @@ export interface NetworkService {
   detach(containerId: string): Promise<void>;
   /** After a daemon restart with live containers: re-adopt a running container's sandbox without touching it. */
   adopt(containerId: string, sandbox: SandboxInfo): Promise<void>;
+  /**
+   * Resolves once what attach() left running in the background is done (today: the embedded DNS sockets of a
+   * macvlan-only container); the engine awaits it just before the container's process starts.
+   */
+  ready?(containerId: string): Promise<void>;
   list(): NetworkSummary[];
   get(idOrName: string): NetworkSummary;
   /** Creates a user-defined network (validated; nothing changes on error). */

@@ -167,6 +167,7 @@ export class ContainerService {
       c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(), oomKilled: false };
       c.hasBeenStarted = true;
       c.manuallyStopped = false;
+      await network.ready?.(c.id); // e.g. embedded DNS of a macvlan-only container, bound meanwhile
       await runtime.start(c.id);
       await this.persist(c);
       this.event(c, 'start');
