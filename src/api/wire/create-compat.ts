@@ -11,14 +11,16 @@ interface CreateBodyView {
 
 export function adaptCreateForVersion(body: unknown, apiVersion: string): { defaultReadOnlyNonRecursive: boolean } {
   const b = (body && typeof body === 'object' ? body : {}) as CreateBodyView;
-  const mounts = b.HostConfig?.Mounts ?? [];
+  // A hostile body may carry anything here; the engine's own parsing reports malformed shapes with a 400.
+  const mounts = (Array.isArray(b.HostConfig?.Mounts) ? b.HostConfig!.Mounts! : []).filter((m) => m && typeof m === 'object');
   let defaultReadOnlyNonRecursive = false;
   if (compareVersions(apiVersion, '1.44') < 0) {
     defaultReadOnlyNonRecursive = true;
     if (mounts.some((m) => m.Type === 'bind' && m.BindOptions?.ReadOnlyForceRecursive)) {
       throw invalid('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
     }
-    const endpoints = Object.keys(b.NetworkingConfig?.EndpointsConfig ?? {});
+    const eps = b.NetworkingConfig?.EndpointsConfig;
+    const endpoints = eps && typeof eps === 'object' ? Object.keys(eps) : [];
     if (endpoints.length > 1) throw invalid(`Container cannot be created with multiple network endpoints: ${endpoints.join(', ')}`);
   }
   if (compareVersions(apiVersion, '1.45') < 0 && mounts.some((m) => m.VolumeOptions?.Subpath)) {

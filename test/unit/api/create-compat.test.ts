@@ -18,3 +18,9 @@ test('fields newer than the client are refused with dockerd\'s words', () => {
   assert.throws(() => adaptCreateForVersion({ NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } }, '1.43'), /multiple network endpoints: a, b/);
   assert.doesNotThrow(() => adaptCreateForVersion({ NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } }, '1.44'));
 });
+
+test('malformed shapes are left to the engine\'s own 400s', () => {
+  for (const body of [{ HostConfig: { Mounts: 'x' } }, { HostConfig: { Mounts: [null, 1] } }, { NetworkingConfig: { EndpointsConfig: 'x' } }, 'str']) {
+    assert.doesNotThrow(() => adaptCreateForVersion(body, '1.43'));
+  }
+});
