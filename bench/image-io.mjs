@@ -3,22 +3,19 @@
 // same docker CLI. Two inputs: many small files (a tar of /usr/share/{doc,locale,man}) and one 100 MB random file.
 // Rounds alternate between the engines. Usage: npm run build && node bench/image-io.mjs [--rounds N]
 // Reports go to stdout and bench/results/image-io-<date>.md. Benchmarks never assert.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync, openSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startDaemon } = await import(join(repo, 'dist/test/helpers/daemon.js'));
+const { CLIENT, DOCKER_HOST: DOCKER, median, startDockerAnchor } = await import('./lib/docker-anchor.mjs');
 const args = process.argv.slice(2);
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 5;
-const CLIENT = process.env.CLIENT ?? '/usr/local/bin/docker';
-const DOCKER = 'unix:///var/run/docker.sock';
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 
 function engineOf(name, host) {
   const dk = (a) => {
@@ -45,16 +42,8 @@ const mb = (p) => (statSync(p).size / 1e6).toFixed(0);
 const files = spawnSync('tar', ['-tf', small], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout.split('\n').filter(Boolean).length;
 
 const engines = [];
-let dockerProc;
-if (spawnSync('sh', ['-c', 'command -v dockerd']).status === 0) {
-  const probe = engineOf('docker', DOCKER);
-  if (probe.dk(['version']).code !== 0) {
-    const log = openSync(join(tmpdir(), `bench-dockerd-${process.pid}.log`), 'a');
-    dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', '--bridge=none'], { stdio: ['ignore', log, log] });
-    for (let i = 0; i < 300 && probe.dk(['version']).code !== 0; i++) await sleep(100);
-  }
-  if (probe.dk(['version']).code === 0) engines.push(probe); else say('dockerd did not come up: berth numbers only');
-}
+const docker = await startDockerAnchor();
+if (docker.up) engines.push(engineOf('docker', DOCKER)); else say('dockerd is not installed or did not come up: berth numbers only');
 const berthd = await startDaemon();
 engines.push(engineOf('berth', berthd.host));
 
@@ -87,7 +76,7 @@ try {
   say(`load average at the end: ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim()}`);
 } finally {
   await berthd.destroy();
-  if (dockerProc) { dockerProc.kill('SIGTERM'); await new Promise((r) => dockerProc.once('exit', r)); }
+  await docker.stop();
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(repo, 'bench/results'), { recursive: true });
   writeFileSync(join(repo, 'bench/results', `image-io-${new Date().toISOString().slice(0, 10)}.md`), lines.join('\n') + '\n');

@@ -9,15 +9,16 @@
 // Docker runs as the shared anchor does (--iptables=false --ip-masq=false, so its FORWARD policy DROP cannot
 // break other engines on this host); its published ports then go through docker-proxy. Reports go to stdout
 // and bench/results/network-<date>.md. Benchmarks never assert.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startDaemon, busyboxTarball } = await import(join(repo, 'dist/test/helpers/daemon.js'));
+const { CLIENT, DOCKER_HOST: DOCKER, median, startDockerAnchor } = await import('./lib/docker-anchor.mjs');
 const args = process.argv.slice(2);
 const only = (args[args.indexOf('--only') + 1] ?? '').split(',').filter((x) => args.includes('--only') && x);
 const quick = args.includes('--quick');
@@ -25,13 +26,10 @@ const argNum = (flag, dflt) => (args.includes(flag) ? Number(args[args.indexOf(f
 const ROUNDS = argNum('--rounds', quick ? 2 : 5);
 const GBYTES = argNum('--gbytes', quick ? 1 : 4);
 const want = (k) => only.length === 0 || only.includes(k);
-const CLIENT = process.env.CLIENT ?? '/usr/local/bin/docker';
-const DOCKER = 'unix:///var/run/docker.sock';
 
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 
 function engineOf(name, host) {
   const dk = (a, o = {}) => {
@@ -56,24 +54,13 @@ function freeSubnet(salt) {
 // ---- engines ---------------------------------------------------------------------------------------------
 const engines = [];
 const cleanups = [];
-let dockerProc;
-if (spawnSync('sh', ['-c', 'command -v dockerd']).status === 0) {
+const docker = await startDockerAnchor({ extraArgs: ['--live-restore'] });
+if (docker.up) {
   const probe = engineOf('docker', DOCKER);
-  if (probe.dk(['version']).code !== 0) {
-    const log = openSync(join(tmpdir(), `bench-dockerd-${process.pid}.log`), 'a');
-    // docker0 defaults to 172.17.0.1/16 whatever the host routes; another engine's bridge there (berthd on its
-    // defaults, say) would steal docker0's traffic, so give Docker a free range in that case.
-    const taken = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.startsWith('172.17.0.0/16') && !l.includes('dev docker0'));
-    const bip = taken ? ['--bip', `${freeSubnet(99).replace(/0\/24$/, '1/24')}`] : [];
-    dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', '--live-restore', ...bip], { stdio: ['ignore', log, log] });
-    for (let i = 0; i < 300 && probe.dk(['version']).code !== 0; i++) await sleep(100);
-  }
-  if (probe.dk(['version']).code === 0) {
-    if (probe.dk(['image', 'inspect', 'busybox:latest']).code !== 0) probe.must(['import', busyboxTarball(), 'busybox:latest']);
-    engines.push(probe);
-  } else say('dockerd did not come up: berth numbers only');
+  if (probe.dk(['image', 'inspect', 'busybox:latest']).code !== 0) probe.must(['import', busyboxTarball(), 'busybox:latest']);
+  engines.push(probe);
 } else {
-  say('Docker is not installed on this host: berth numbers only (apt-get install docker.io to compare).');
+  say('dockerd is not installed or did not come up: berth numbers only (apt-get install docker.io to compare).');
 }
 const berthd = await startDaemon({ extraArgs: ['--live-restore'] });
 cleanups.push(async () => {
@@ -86,7 +73,7 @@ cleanups.push(async () => {
 engines.push(engineOf('berth', berthd.host));
 
 say(`# Network benchmarks ${new Date().toISOString()}`);
-say(`engines: ${engines.map((e) => e.name).join(', ')}${dockerProc ? ' (dockerd started by this script: --iptables=false --ip-masq=false --live-restore)' : ''}`);
+say(`engines: ${engines.map((e) => e.name).join(', ')}${docker.started ? ' (dockerd started by this script: --iptables=false --ip-masq=false --live-restore)' : ''}`);
 say(`kernel ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, ${quick ? 'quick' : 'full'} run`);
 
 function cleanupEngine(e, names, nets = []) {
@@ -227,18 +214,7 @@ async function restartBerth(how) {
   return Date.now() - t0; // the table is rewritten before the API answers
 }
 
-async function restartDocker(how) {
-  if (!dockerProc) return NaN;
-  const exited = new Promise((r) => dockerProc.once('exit', r));
-  dockerProc.kill(how === 'clean' ? 'SIGTERM' : 'SIGKILL');
-  await exited;
-  const t0 = Date.now();
-  const log = openSync(join(tmpdir(), `bench-dockerd-${process.pid}.log`), 'a');
-  dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', '--live-restore'], { stdio: ['ignore', log, log] });
-  const probe = engines.find((x) => x.name === 'docker');
-  while (probe.dk(['version']).code !== 0) await sleep(50);
-  return Date.now() - t0;
-}
+const restartDocker = (how) => docker.restart(how);
 
 // ---- run -------------------------------------------------------------------------------------------------
 try {
@@ -279,14 +255,14 @@ try {
       say(`${e.name}: run --rm busybox true medians: none ${s.none.toFixed(0)} ms, default bridge ${s.bridge.toFixed(0)} ms (+${(s.bridge - s.none).toFixed(0)}), user network ${s.user.toFixed(0)} ms (+${(s.user - s.none).toFixed(0)}), bridge -p 80 ${s['bridge -p'].toFixed(0)} ms (+${(s['bridge -p'] - s.none).toFixed(0)})`);
     }
     if (want('restart')) {
-      if (e.name === 'docker' && !dockerProc) { say('docker: restart skipped (dockerd was already running; this script restarts only a dockerd it started)'); continue; }
+      if (e.name === 'docker' && !docker.started) { say('docker: restart skipped (dockerd was already running; this script restarts only a dockerd it started)'); continue; }
       const r = await restart(e, i, e.name === 'berth' ? restartBerth : restartDocker);
       for (const [how, v] of Object.entries(r)) say(`${e.name}: restart (${how}, live restore, ${quick ? 20 : 100} containers/${quick ? 40 : 200} ports): ${v.failed} failed of ${v.ok + v.failed} requests every 10 ms; daemon ready (rules in place) after ${v.readyMs} ms`);
     }
   }
 } finally {
   for (const c of cleanups) await c().catch((err) => console.error(err));
-  if (dockerProc) { dockerProc.kill('SIGTERM'); await new Promise((r) => dockerProc.once('exit', r)); }
+  await docker.stop();
   mkdirSync(join(repo, 'bench/results'), { recursive: true });
   writeFileSync(join(repo, `bench/results/network-${new Date().toISOString().slice(0, 10)}.md`), lines.join('\n') + '\n');
 }

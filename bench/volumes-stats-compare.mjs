@@ -5,21 +5,18 @@
 // as the shared anchor runs it). For Docker the daemon CPU is dockerd + containerd (both serve stats).
 // Usage: npm run build && node bench/volumes-stats-compare.mjs [reps] [containers]
 // Reports go to stdout and bench/results/volumes-stats-<date>.md. Benchmarks never assert.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, openSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startDaemon, busyboxTarball } = await import(join(repo, 'dist/test/helpers/daemon.js'));
+const { CLIENT, DOCKER_HOST: DOCKER, startDockerAnchor } = await import('./lib/docker-anchor.mjs');
 const reps = process.argv[2] ?? '3';
 const containers = process.argv[3] ?? '50';
-const CLIENT = process.env.CLIENT ?? '/usr/local/bin/docker';
-const DOCKER = 'unix:///var/run/docker.sock';
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dk = (host, a) => spawnSync(CLIENT, a, { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });
 
 function script(name, host, pids, args) {
@@ -28,22 +25,12 @@ function script(name, host, pids, args) {
 }
 
 const engines = [];
-let dockerProc;
-if (spawnSync('sh', ['-c', 'command -v dockerd']).status === 0) {
-  if (dk(DOCKER, ['version']).status !== 0) {
-    const log = openSync(join(tmpdir(), `bench-dockerd-${process.pid}.log`), 'a');
-    // docker0 takes 172.17.0.1/16 whatever the host routes: move it when another engine's bridge is there.
-    const taken = spawnSync('ip', ['-4', 'route'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.startsWith('172.17.0.0/16') && !l.includes('dev docker0'));
-    const bip = taken ? ['--bip', '172.31.251.1/24'] : [];
-    dockerProc = spawn('dockerd', ['--data-root', '/var/lib/docker-anchor', '--iptables=false', '--ip-masq=false', ...bip], { stdio: ['ignore', log, log] });
-    for (let i = 0; i < 300 && dk(DOCKER, ['version']).status !== 0; i++) await sleep(100);
-  }
-  if (dk(DOCKER, ['version']).status === 0) {
-    if (dk(DOCKER, ['image', 'inspect', 'busybox:latest']).status !== 0) dk(DOCKER, ['import', busyboxTarball(), 'busybox:latest']);
-    const pids = spawnSync('sh', ['-c', 'pgrep -x dockerd; pgrep -x containerd'], { encoding: 'utf8' }).stdout.trim().split('\n').join(' ');
-    engines.push({ name: 'docker', host: DOCKER, pids });
-  } else say('dockerd did not come up: berth numbers only');
-}
+const docker = await startDockerAnchor();
+if (docker.up) {
+  if (dk(DOCKER, ['image', 'inspect', 'busybox:latest']).status !== 0) dk(DOCKER, ['import', busyboxTarball(), 'busybox:latest']);
+  const pids = spawnSync('sh', ['-c', 'pgrep -x dockerd; pgrep -x containerd'], { encoding: 'utf8' }).stdout.trim().split('\n').join(' ');
+  engines.push({ name: 'docker', host: DOCKER, pids });
+} else say('dockerd is not installed or did not come up: berth numbers only');
 const berthd = await startDaemon();
 engines.push({ name: 'berth', host: berthd.host, pids: String(berthd.proc.pid) });
 try {
@@ -66,7 +53,7 @@ try {
   say(`\nload average at the end: ${spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim()}`);
 } finally {
   await berthd.destroy();
-  if (dockerProc) { dockerProc.kill('SIGTERM'); await new Promise((r) => dockerProc.once('exit', r)); }
+  await docker.stop();
   mkdirSync(join(repo, 'bench/results'), { recursive: true });
   writeFileSync(join(repo, 'bench/results', `volumes-stats-${new Date().toISOString().slice(0, 10)}.md`), lines.join('\n') + '\n');
 }
