@@ -12,13 +12,7 @@ const tag = String(process.pid % 10000);
 
 before(async () => { d = await startDaemon(); });
 after(async () => {
-  if (d) {
-    const nets = d.docker(['network', 'ls', '-q', '--filter', 'type=custom']).stdout.split('\n').filter(Boolean);
-    const ids = d.docker(['ps', '-aq']).stdout.split('\n').filter(Boolean);
-    if (ids.length) d.docker(['rm', '-f', ...ids], { timeout: 60_000 });
-    if (nets.length) d.docker(['network', 'rm', ...nets]);
-    await d.destroy();
-  }
+  await d?.destroy();
   spawnSync('ip', ['link', 'del', `mvp${tag}a`]);
   spawnSync('nft', ['delete', 'table', 'inet', `${d?.table}_user`]);
 });

@@ -84,9 +84,12 @@ export async function startDaemon(opts: { extraArgs?: string[]; importBusybox?: 
     },
     async destroy() {
       if (d.proc && d.proc.exitCode === null) {
-        // Remove containers first so a live-restore daemon leaves nothing running.
+        // Remove containers first so a live-restore daemon leaves nothing running, then user-defined networks,
+        // whose bridges would otherwise outlive the data-root that records them.
         const ids = d.docker(['ps', '-aq']).stdout.split('\n').filter(Boolean);
         if (ids.length) d.docker(['rm', '-f', ...ids], { timeout: 60_000 });
+        const nets = d.docker(['network', 'ls', '-q', '--filter', 'type=custom']).stdout.split('\n').filter(Boolean);
+        if (nets.length) d.docker(['network', 'rm', ...nets]);
         await d.stop();
       }
       const leaks = findLeaks(d);

@@ -19,13 +19,7 @@ before(async () => {
   d = await startDaemon({ extraArgs: ['--live-restore'] });
 });
 after(async () => {
-  if (d) {
-    const ids = d.docker(['ps', '-aq']).stdout.split('\n').filter(Boolean);
-    if (ids.length) d.docker(['rm', '-f', ...ids], { timeout: 60_000 });
-    for (const n of d.docker(['network', 'ls', '-q', '--filter', 'type=custom']).stdout.split('\n').filter(Boolean)) d.docker(['network', 'rm', n]);
-    await d.destroy();
-    spawnSync('nft', ['delete', 'table', 'inet', `${d.table}_user`]);
-  }
+  await d?.destroy();
   spawnSync('ip', ['link', 'del', parent]);
 });
 
